@@ -1,0 +1,257 @@
+"""The workbook file: human-readable YAML, saved so that a crash never leaves half a plan.
+
+Participants edit plans in forms, in notebooks and sometimes by hand, and commit them to git;
+so the file keeps Chinese readable, keeps keys in one fixed order (small diffs), and says
+exactly what is wrong when it does not load. See docs/workbook-format.md.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import Problem, WorkbookError, problem, problems_from_validation_error
+from .model import SCHEMA_VERSION, Workbook, reference_problems
+
+__all__ = ["load", "loads", "save", "dumps", "from_data", "backup_path"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+HEADER = (
+    "# okrlib 产品团队 OKR 工作簿 / okrlib plan workbook\n"
+    "# 格式说明 / format: docs/workbook-format.md\n"
+)
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML that also notices a key written twice in one mapping (YAML would keep the last)."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        if len(mapping) != len(node.value):  # only then look for the culprit
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = key_node.value
+                if key in seen:
+                    self.duplicates.append((str(key), key_node.start_mark.line + 1))
+                seen.add(key)
+        return mapping
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _represent_str(dumper: Any, value: str) -> Any:
+    # Multi-line text as a literal block reads like the text itself.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_float(dumper: Any, value: float) -> Any:
+    # 3000000.0 is written 3000000: the same number, and what a person would type.
+    if value.is_integer() and abs(value) < 1e15:
+        return dumper.represent_int(int(value))
+    return dumper.represent_float(value)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(float, _represent_float)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def from_data(data: Any, source: str = "") -> Workbook:
+    """Validate plain data into a Workbook, or raise WorkbookError with every problem in it."""
+    if not isinstance(data, dict):
+        raise WorkbookError([problem("", "okr_not_mapping", kind=type(data).__name__)], source)
+    problems: list[Problem] = []
+    version = data.get("schema_version")
+    if "schema_version" not in data:
+        problems.append(problem("schema_version", "okr_schema_missing"))
+    elif isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise WorkbookError([problem("schema_version", "okr_schema_version", version, supported=SCHEMA_VERSION)], source)
+    try:
+        workbook = Workbook.model_validate(data)
+    except ValidationError as exc:
+        if _refused_line_ends(exc):  # text pasted from Windows: store \r\n as \n, then judge again
+            return from_data(_normalise_line_ends(data), source)
+        problems += problems_from_validation_error(exc)
+        problems += reference_problems(data)
+    except WorkbookError as exc:
+        problems += exc.problems
+    if problems:
+        raise WorkbookError(problems, source)
+    return workbook
+
+
+def _refused_line_ends(exc: ValidationError) -> bool:
+    return any(
+        err["type"] == "string_pattern_mismatch" and isinstance(err.get("input"), str) and "\r" in err["input"]
+        for err in exc.errors(include_url=False)
+    )
+
+
+def _normalise_line_ends(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(value, dict):
+        return {k: _normalise_line_ends(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise_line_ends(v) for v in value]
+    return value
+
+
+def loads(text: str, source: str = "") -> Workbook:
+    """Parse YAML text into a Workbook."""
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        raise WorkbookError(
+            [problem("", "okr_yaml_syntax", location=f"line {line}", line=line, column=column, problem=exc.problem)],
+            source,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise WorkbookError([problem("", "okr_yaml_syntax", line="?", column="?", problem=str(exc))], source) from None
+    finally:
+        loader.dispose()
+    dup = [problem("", "okr_duplicate_key", key, location=f"line {line}", line=line) for key, line in loader.duplicates]
+    try:
+        workbook = from_data(data, source)
+    except WorkbookError as exc:
+        raise WorkbookError(dup + exc.problems, source) from None
+    if dup:
+        raise WorkbookError(dup, source)
+    return workbook
+
+
+def load(path: PathLike) -> Workbook:
+    """Read a workbook file; raises WorkbookError (never half-loads)."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise WorkbookError([problem("", "okr_file_missing", source)], source) from None
+    except OSError as exc:
+        raise WorkbookError([problem("", "okr_file_unreadable", reason=exc.strerror or str(exc))], source) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise WorkbookError([problem("", "okr_encoding")], source) from None
+    return loads(text, source)
+
+
+def to_data(workbook: Workbook) -> dict[str, Any]:
+    """Plain data in file order, checked again (in-place list edits escape pydantic's checks)."""
+    data = workbook.model_dump(mode="python")
+    from_data(data)
+    return data
+
+
+def dumps(workbook: Workbook) -> str:
+    """The workbook as YAML text, exactly as ``save`` writes it."""
+    return _emit(to_data(workbook))
+
+
+def _emit(data: dict[str, Any]) -> str:
+    body = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=120,
+        indent=2,
+    )
+    return HEADER + body
+
+
+def backup_path(path: PathLike) -> Path:
+    """Where ``save`` keeps the version it replaced: ``plan.yaml`` -> ``plan.yaml.bak``."""
+    path = Path(path)
+    return path.with_name(path.name + ".bak")
+
+
+def save(workbook: Workbook, path: PathLike, backup: bool = True) -> None:
+    """Write atomically (temporary file, fsync, rename); keep the replaced version as ``.bak``.
+
+    Whatever moment the process dies at, ``path`` holds either the old or the new file.
+    """
+    path = Path(path)
+    payload = dumps(workbook).encode("utf-8")
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+            existed = True
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            existed = False
+        if existed and backup:
+            _keep_backup(path)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(directory)
+
+
+def _keep_backup(path: Path) -> None:
+    target = backup_path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        try:
+            os.link(path, tmp)  # the old file stays where it is until the rename
+        except OSError:
+            import shutil
+
+            shutil.copy2(path, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,49 @@
+"""docs/workbook-format.md stays true: every field is described, and its examples are real."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from okrlib import SECTIONS, Workbook, WorkbookError
+from okrlib.model import Meta
+from okrlib.store import dumps, loads
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = (ROOT / "docs" / "workbook-format.md").read_text(encoding="utf-8")
+
+
+def _doc_part(title_code: str) -> str:
+    """The text of the doc under the heading that names ``title_code``."""
+    match = re.search(rf"^### `{re.escape(title_code)}`.*?(?=^### |^## )", DOC, flags=re.S | re.M)
+    assert match, f"docs/workbook-format.md has no section for {title_code}"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("name", ["meta", *SECTIONS])
+def test_every_field_is_described(name: str) -> None:
+    model = Meta if name == "meta" else SECTIONS[name].row
+    heading = "review" if name.startswith("review_") else name
+    part = _doc_part(heading)
+    for field in model.model_fields:
+        assert f"`{field}`" in part, f"{name}.{field} is not described in docs/workbook-format.md"
+
+
+def test_the_documented_error_message_is_the_real_one() -> None:
+    shown = re.search(r"```text\n(plan\.yaml: .*?)\n```", DOC, flags=re.S).group(1)
+    text = dumps(Workbook.load(ROOT / "docs" / "examples" / "plan.yaml"))
+    text = text.replace("  target: 88\n", "  target: 八十八\n").replace("  objective: O1\n", "  objective: O2\n", 1)
+    with pytest.raises(WorkbookError) as info:
+        loads(text, source="plan.yaml")
+    assert str(info.value) == shown
+
+
+def test_the_documented_snippet_runs(tmp_path, monkeypatch) -> None:
+    code = re.search(r"```python\n(.*?)```", DOC, flags=re.S).group(1)
+    (tmp_path / "plan.yaml").write_bytes((ROOT / "docs" / "examples" / "plan.yaml").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "workbook-format.md", "exec"), {})
+    assert Workbook.load(tmp_path / "plan.yaml").key_results[2].target == 90
+    assert (tmp_path / "plan.yaml.bak").exists()

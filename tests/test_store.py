@@ -1,0 +1,266 @@
+"""The workbook file: readable, stable, atomic, and honest about what is wrong with it."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import random
+import signal
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from okrlib import Workbook, WorkbookError
+from okrlib.store import backup_path, dumps, load, loads, save
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "docs" / "examples" / "plan.yaml"
+
+
+@pytest.fixture()
+def example() -> Workbook:
+    return Workbook.load(EXAMPLE)
+
+
+def codes(exc: pytest.ExceptionInfo) -> list[str]:
+    return [p.code for p in exc.value.problems]
+
+
+# ---- what the file looks like --------------------------------------------------------------
+
+
+def test_round_trip_through_a_file(tmp_path: Path, example: Workbook) -> None:
+    path = tmp_path / "plan.yaml"
+    example.save(path)
+    assert Workbook.load(path) == example
+
+
+def test_chinese_is_written_as_itself(example: Workbook) -> None:
+    text = dumps(example)
+    assert "team: 智能客服产品组" in text
+    assert "\\u" not in text and "\\U" not in text
+
+
+def test_keys_keep_one_order_and_numbers_read_as_typed(example: Workbook) -> None:
+    text = dumps(example)
+    top = [line.split(":")[0] for line in text.splitlines() if line and line[0].isalpha()]
+    assert top == [
+        "schema_version", "meta", "company_goals", "factors", "core_elements", "product_goals",
+        "objectives", "key_results", "cross_dept", "tasks", "checkins", "risks", "adjustments",
+        "review", "action_plan",
+    ]  # fmt: skip
+    assert "  baseline: 55\n" in text and "  baseline: 0.12\n" in text
+    assert "  due: 2027-03-31\n" in text
+
+
+def test_multi_line_text_is_a_literal_block(example: Workbook) -> None:
+    text = dumps(example)
+    assert "    drivers: |-\n      AI 客服解决率提升后" in text
+
+
+def test_one_edit_changes_one_line(example: Workbook) -> None:
+    before = dumps(example).splitlines()
+    example.key_results[2].target = 90
+    after = dumps(example).splitlines()
+    changed = [d for d in difflib.unified_diff(before, after, lineterm="", n=0) if d[:1] in "+-"]
+    assert changed == ["--- ", "+++ ", "-  target: 88", "+  target: 90"]
+
+
+def test_saving_twice_gives_the_same_bytes(tmp_path: Path, example: Workbook) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    save(example, a)
+    save(load(a), b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+# ---- how it is saved -----------------------------------------------------------------------
+
+
+def test_save_keeps_the_previous_version_as_backup(tmp_path: Path, example: Workbook) -> None:
+    path = tmp_path / "plan.yaml"
+    example.save(path)
+    first = path.read_bytes()
+    example.key_results[0].target = 80
+    example.save(path)
+    assert backup_path(path) == tmp_path / "plan.yaml.bak"
+    assert backup_path(path).read_bytes() == first
+    assert load(backup_path(path)).key_results[0].target == 75
+    assert load(path).key_results[0].target == 80
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml", "plan.yaml.bak"]
+
+
+def test_save_without_backup(tmp_path: Path, example: Workbook) -> None:
+    path = tmp_path / "plan.yaml"
+    example.save(path)
+    example.save(path, backup=False)
+    assert not backup_path(path).exists()
+
+
+def test_save_keeps_file_permissions(tmp_path: Path, example: Workbook) -> None:
+    path = tmp_path / "plan.yaml"
+    example.save(path)
+    os.chmod(path, 0o640)
+    example.save(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_an_invalid_workbook_is_not_saved_and_the_file_is_untouched(tmp_path: Path, example: Workbook) -> None:
+    path = tmp_path / "plan.yaml"
+    example.save(path)
+    before = path.read_bytes()
+    example.key_results.append(example.key_results[0].model_copy(update={"id": "KR9", "objective": "O9"}))
+    with pytest.raises(WorkbookError) as info:
+        example.save(path)
+    assert "key_results[4].objective" in str(info.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"]
+
+
+def _save_forever(path: Path, versions: list[Workbook], done: int) -> None:  # pragma: no cover - child
+    i = 0
+    while True:
+        save(versions[i % 2], path)
+        os.write(done, b"1")  # tell the parent a save completed
+        i += 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_killing_a_save_leaves_the_old_or_the_new_version(tmp_path: Path, example: Workbook) -> None:
+    """A laptop lid closing mid-save must never cost a participant their plan."""
+    data = example.to_dict()
+    # a plan large enough that a save takes a while, so kills land inside one
+    kr = data["key_results"][0]
+    data["key_results"] += [dict(kr, id=f"KRX{i}", statement=f"指标 {i} 从 1 提升至 2" * 5) for i in range(400)]
+    big = Workbook.from_dict(data)
+    versions = [big, example]
+    texts = {dumps(v) for v in versions}
+    path = tmp_path / "plan.yaml"
+    save(example, path)
+    rng = random.Random(7)
+    outcomes = set()
+    for _ in range(20):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child
+            try:
+                os.close(r)
+                _save_forever(path, versions, w)
+            finally:
+                os._exit(0)
+        os.close(w)
+        # let 1-3 saves complete, timing the last one, then kill somewhere inside the next
+        stamps = [time.perf_counter()]
+        for _ in range(rng.randint(1, 3)):
+            assert os.read(r, 1) == b"1"
+            stamps.append(time.perf_counter())
+        time.sleep(rng.uniform(0, 1.5 * (stamps[-1] - stamps[-2])))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(r)
+        text = path.read_text(encoding="utf-8")
+        assert text in texts, "the file was left half-written"
+        outcomes.add(text)
+        load(path)
+        if backup_path(path).exists():
+            assert backup_path(path).read_text(encoding="utf-8") in texts
+    assert len(outcomes) == 2, "both versions should have been seen after kills"
+
+
+# ---- what a bad file says ------------------------------------------------------------------
+
+
+def test_syntax_error_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("schema_version: 1\nmeta:\n  team: [增长组\n  product: x\n", encoding="utf-8")
+    with pytest.raises(WorkbookError) as info:
+        load(path)
+    (p,) = info.value.problems
+    assert p.code == "okr_yaml_syntax"
+    assert "YAML 语法错误(第" in p.message_zh and "line" in p.message_en
+    assert str(path) in str(info.value)
+
+
+def test_missing_file() -> None:
+    with pytest.raises(WorkbookError) as info:
+        load("/nonexistent/plan.yaml")
+    assert codes(info) == ["okr_file_missing"]
+    assert "找不到文件" in str(info.value)
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_bytes("meta:\n  team: 增长组\n".encode("gbk"))
+    with pytest.raises(WorkbookError) as info:
+        load(path)
+    assert codes(info) == ["okr_encoding"]
+
+
+def test_utf8_with_bom_loads(tmp_path: Path, example: Workbook) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + dumps(example).encode("utf-8"))
+    assert load(path) == example
+
+
+@pytest.mark.parametrize("text, kind", [("- a\n- b\n", "list"), ("just words\n", "str"), ("", "NoneType")])
+def test_top_level_must_be_a_mapping(text: str, kind: str) -> None:
+    with pytest.raises(WorkbookError) as info:
+        loads(text)
+    assert codes(info) == ["okr_not_mapping"]
+    assert kind in info.value.problems[0].message_en
+
+
+def test_schema_version_missing_is_reported_with_the_rest(example: Workbook) -> None:
+    data = example.to_dict()
+    del data["schema_version"]
+    data["key_results"][0]["target"] = "x"
+    with pytest.raises(WorkbookError) as info:
+        Workbook.from_dict(data)
+    assert codes(info) == ["okr_schema_missing", "float_parsing"]
+
+
+def test_newer_schema_version_is_refused_plainly(example: Workbook) -> None:
+    text = dumps(example).replace("schema_version: 1", "schema_version: 7")
+    with pytest.raises(WorkbookError) as info:
+        loads(text)
+    assert codes(info) == ["okr_schema_version"]
+    assert "请升级 okrlib" in info.value.problems[0].message_zh
+
+
+def test_a_key_written_twice_is_reported(example: Workbook) -> None:
+    text = dumps(example).replace("  team: 智能客服产品组\n", "  team: 智能客服产品组\n  team: 另一个组\n")
+    with pytest.raises(WorkbookError) as info:
+        loads(text)
+    (p,) = info.value.problems
+    assert p.code == "okr_duplicate_key" and p.value == "team"
+    assert p.location == "line 6"
+
+
+def test_type_errors_and_broken_links_come_together(example: Workbook) -> None:
+    text = dumps(example)
+    text = text.replace("  target: 88\n", "  target: 八十八\n").replace("  objective: O1\n", "  objective: O2\n", 1)
+    with pytest.raises(WorkbookError) as info:
+        loads(text, source="plan.yaml")
+    assert {(p.path, p.code) for p in info.value.problems} == {
+        ("key_results[2].target", "float_parsing"),
+        ("key_results[0].objective", "okr_unknown_ref"),
+    }
+
+
+def test_hand_written_minimal_file_loads_with_defaults() -> None:
+    wb = loads(
+        "schema_version: 1\n"
+        "meta: {team: 增长组, product: 会员中心, product_type: To C 产品, cycle: {year: 2027}}\n"
+        "objectives:\n- {id: O1, statement: 让新用户留下来}\n"
+        "key_results:\n- {id: KR1, objective: O1, statement: 次月留存率从 20% 提升至 30%}\n"
+    )
+    kr = wb.key_results[0]
+    assert (kr.direction, kr.type, kr.weight, kr.collaborators) == ("up", "metric", 1.0, [])
+    assert wb.meta.product_type == "to_c"
+
+
+def test_json_is_yaml_too(example: Workbook) -> None:
+    import json
+
+    assert loads(json.dumps(example.model_dump(mode="json"), ensure_ascii=False)) == example
