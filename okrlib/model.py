@@ -21,7 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic_core import PydanticCustomError
 
 from ._resources import data_file
-from .errors import Problem, WorkbookError, problem, register_pattern
+from .errors import Problem, WorkbookError, message, problem, register_pattern
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -69,7 +69,7 @@ _C = r"\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff"  # control characters (tab and l
 _SEP = r",;，；、\n"  # separators of names in one table cell
 TEXT_PATTERN = rf"^[^{_C}]*$"
 REQUIRED_PATTERN = rf"^[^{_C}]*[^\s{_C}][^{_C}]*$"
-NAME_PATTERN = rf"^[^{_C}{_SEP}]*[^\s{_C}{_SEP}][^{_C}{_SEP}]*$"
+NAME_PATTERN = rf"^[^\s{_C}{_SEP}](?:[^{_C}{_SEP}]*[^\s{_C}{_SEP}])?$"
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$"
 _CONTROL = re.compile(f"[{_C}]")
 _SEPARATOR = re.compile(f"[{_SEP}]")
@@ -79,14 +79,20 @@ def _explain_text(value: Any) -> tuple[str, dict[str, Any]]:
     if isinstance(value, str) and not value.strip():
         return "okr_blank", {}
     bad = _CONTROL.search(value) if isinstance(value, str) else None
-    if bad is None and isinstance(value, str) and _SEPARATOR.search(value):
-        return "okr_name_separator", {}
     return "okr_control_char", {"position": bad.start() if bad else "?"}
+
+
+def _explain_name(value: Any) -> tuple[str, dict[str, Any]]:
+    if isinstance(value, str) and value.strip() and not _CONTROL.search(value):
+        if _SEPARATOR.search(value):
+            return "okr_name_separator", {}
+        return "okr_name_spaces", {}
+    return _explain_text(value)
 
 
 register_pattern(TEXT_PATTERN, _explain_text)
 register_pattern(REQUIRED_PATTERN, _explain_text)
-register_pattern(NAME_PATTERN, _explain_text)
+register_pattern(NAME_PATTERN, _explain_name)
 register_pattern(ID_PATTERN, lambda value: ("okr_id", {}))
 
 Text = Annotated[str, Field(max_length=TEXT_MAX, pattern=TEXT_PATTERN)]
@@ -94,7 +100,7 @@ Text = Annotated[str, Field(max_length=TEXT_MAX, pattern=TEXT_PATTERN)]
 Required = Annotated[str, Field(max_length=TEXT_MAX, pattern=REQUIRED_PATTERN)]
 """Text that must say something."""
 NameItem = Annotated[str, Field(max_length=200, pattern=NAME_PATTERN)]
-"""One name in a list of names (a department): no separators, so a list fits one table cell."""
+"""One name in a list of names (a department): no separators and no outer spaces, so a list fits one cell."""
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Date = dt.date
@@ -725,7 +731,26 @@ class Trace:
 
 
 class UnknownIdError(KeyError):
-    """No row of the workbook has this id."""
+    """No row of the workbook has this id, or not one of the section asked for.
+
+    ``id`` is what was asked for, ``expected`` the section wanted (``"*"``: any), ``actual`` the
+    section the id does belong to when it exists elsewhere; ``message_zh``/``message_en`` say it.
+    """
+
+    def __init__(self, id: str, expected: str = "*", actual: Optional[str] = None) -> None:
+        self.id, self.expected, self.actual = id, expected, actual
+        t_zh, t_en = _item_labels(expected)
+        if actual is None:
+            self.message_zh, self.message_en = message("okr_unknown_ref", value=id, target=t_zh, target_en=t_en)
+        else:
+            a_zh, a_en = _item_labels(actual)
+            self.message_zh, self.message_en = message(
+                "okr_wrong_ref", value=id, target=t_zh, target_en=t_en, actual=a_zh, actual_en=a_en
+            )
+        super().__init__(id)
+
+    def __str__(self) -> str:
+        return f"{self.message_zh} / {self.message_en}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -834,36 +859,54 @@ class Workbook(_Base):
                 for row in _rows_of(self, section):
                     yield section.name, row.id, row
 
-    def get(self, id: str) -> Any:
-        """The row with this id; raises UnknownIdError (a KeyError) when there is none."""
-        for _section, rid, row in self.iter_ids():
-            if rid == id:
-                return row
-        zh, en = "找不到编号", "no row has the id"
-        raise UnknownIdError(f"{zh} {id} / {en} {id}")
+    def index(self) -> dict[str, tuple[str, Any]]:
+        """id -> (section, row) for every row: build it once when looking up many ids."""
+        return {rid: (section, row) for section, rid, row in self.iter_ids()}
+
+    def get(self, id: str, section: str = "*") -> Any:
+        """The row with this id (of ``section``, if given); UnknownIdError (a KeyError) if there is none."""
+        found = self.index().get(id)
+        if found is None or (section != "*" and found[0] != section):
+            raise UnknownIdError(id, section, None if found is None else found[0])
+        return found[1]
 
     def key_results_of(self, objective_id: str) -> list[KeyResult]:
         return [kr for kr in self.key_results if kr.objective == objective_id]
 
     def trace(self, kr_id: str) -> Trace:
         """The chain KR → O → product goal → company goal(s) up to the mission, as far as it is linked."""
-        index = {rid: (section, row) for section, rid, row in self.iter_ids()}
-        found = index.get(kr_id)
-        if found is None or found[0] != "key_results":
-            raise UnknownIdError(f"找不到关键结果 {kr_id} / no key result has the id {kr_id}")
-        kr = found[1]
-        steps = [TraceStep("key_results", kr.id, kr.statement)]
-        objective = index[kr.objective][1]
-        steps.append(TraceStep("objectives", objective.id, objective.statement))
-        if objective.derived_from is None:
+        return self._trace(kr_id, "key_results", self.index())
+
+    def traces(self, section: str = "key_results") -> dict[str, Trace]:
+        """The trace of every key result (or every objective, with ``"objectives"``), from one index."""
+        if section not in _TRACE_START:
+            raise ValueError(f"traces start at key_results or objectives, not {section!r}")
+        index = self.index()
+        return {row.id: self._trace(row.id, section, index) for row in self.rows(section)}
+
+    @staticmethod
+    def _trace(start: str, section: str, index: dict[str, tuple[str, Any]]) -> Trace:
+        found = index.get(start)
+        if found is None or found[0] != section:
+            raise UnknownIdError(start, section, None if found is None else found[0])
+        row = found[1]
+        steps = []
+        if section == "key_results":
+            steps.append(TraceStep("key_results", row.id, row.statement))
+            row = index[row.objective][1]
+        steps.append(TraceStep("objectives", row.id, row.statement))
+        if row.derived_from is None:
             return Trace(tuple(steps), complete=False)
-        pg = index[objective.derived_from][1]
+        pg = index[row.derived_from][1]
         steps.append(TraceStep("product_goals", pg.id, pg.statement))
         if pg.derived_from is None:
             return Trace(tuple(steps), complete=False)
         goal_id: Optional[str] = pg.derived_from
-        while goal_id is not None:
+        while goal_id is not None:  # the model refuses loops, so this ends
             goal = index[goal_id][1]
             steps.append(TraceStep("company_goals", goal.id, goal.statement))
             goal_id = goal.parent
         return Trace(tuple(steps), complete=True)
+
+
+_TRACE_START = ("key_results", "objectives")

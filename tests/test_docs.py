@@ -47,3 +47,23 @@ def test_the_documented_snippet_runs(tmp_path, monkeypatch) -> None:
     exec(compile(code, "workbook-format.md", "exec"), {})
     assert Workbook.load(tmp_path / "plan.yaml").key_results[2].target == 90
     assert (tmp_path / "plan.yaml.bak").exists()
+
+
+def test_the_readme_snippet_runs(tmp_path, monkeypatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", readme, flags=re.S).group(1)
+    (tmp_path / "docs" / "examples").mkdir(parents=True)
+    (tmp_path / "docs" / "examples" / "plan.yaml").write_bytes((ROOT / "docs" / "examples" / "plan.yaml").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    assert Workbook.load(tmp_path / "my-plan.yaml") == Workbook.load(ROOT / "docs" / "examples" / "plan.yaml")
+
+
+def test_the_readme_names_every_cli_command() -> None:
+    from okrlib.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    for name in commands:
+        assert f"`okrlib {name} " in readme, f"README does not show `okrlib {name}`"

@@ -74,19 +74,37 @@ def test_trace_shows_where_the_chain_breaks(data: dict) -> None:
     assert trace.company_goal is None
 
 
-@pytest.mark.parametrize("bad", ["KR9", "O1", ""])
-def test_trace_of_something_that_is_not_a_key_result(example: Workbook, bad: str) -> None:
+@pytest.mark.parametrize(
+    "bad, actual, zh, en",
+    [
+        ("KR9", None, "找不到编号为 KR9 的关键结果(KR)", "No key result has the id KR9"),
+        ("O1", "objectives", "编号 O1 是目标(O),此处应引用关键结果(KR)", "Id O1 names a row of kind objective; kind key result is expected here"),
+    ],
+)
+def test_trace_of_something_that_is_not_a_key_result(example: Workbook, bad: str, actual, zh: str, en: str) -> None:
     with pytest.raises(UnknownIdError) as info:
         example.trace(bad)
     assert isinstance(info.value, KeyError)
-    assert "找不到" in str(info.value) and "no key result" in str(info.value)
+    assert (info.value.id, info.value.expected, info.value.actual) == (bad, "key_results", actual)
+    assert info.value.message_zh == zh and info.value.message_en.startswith(en)
+    assert str(info.value) == f"{info.value.message_zh} / {info.value.message_en}"
+
+
+def test_traces_of_all_key_results_at_once(example: Workbook) -> None:
+    traces = example.traces()
+    assert list(traces) == ["KR1.1", "KR1.2", "KR1.3", "KR1.4"]
+    assert all(t == example.trace(kr) for kr, t in traces.items())
 
 
 def test_get_finds_rows_of_any_section(example: Workbook) -> None:
     assert example.get("R1").likelihood == 3
     assert example.get("N2").kind == "carry_forward"
+    assert example.get("KR1.2", "key_results").owner == "韩梅"
     with pytest.raises(UnknownIdError):
         example.get("nope")
+    with pytest.raises(UnknownIdError) as info:
+        example.get("R1", "tasks")
+    assert info.value.actual == "risks"
 
 
 def test_key_results_of_objective(example: Workbook) -> None:
@@ -259,6 +277,16 @@ def test_optional_links_may_be_empty_but_required_ones_may_not(data: dict) -> No
     Workbook.from_dict(data)
     del data["key_results"][0]["objective"]
     assert paths_of(data) == {"key_results[0].objective": "missing"}
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [("销售部, 市场部", "okr_name_separator"), (" 销售部", "okr_name_spaces"), ("销售部\u3000", "okr_name_spaces"),
+     ("", "okr_blank"), ("销\x07售", "okr_control_char")],
+)  # fmt: skip
+def test_names_in_a_list_fit_one_table_cell(data: dict, name: str, code: str) -> None:
+    data["key_results"][0]["collaborators"] = ["研发部", name]
+    assert paths_of(data) == {"key_results[0].collaborators[1]": code}
 
 
 @pytest.mark.parametrize("bad_id", ["1KR", "KR 1", "目标一", "x" * 65, ""])

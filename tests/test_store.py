@@ -132,15 +132,17 @@ def test_killing_a_save_leaves_the_old_or_the_new_version(tmp_path: Path, exampl
     data = example.to_dict()
     # a plan large enough that a save takes a while, so kills land inside one
     kr = data["key_results"][0]
-    data["key_results"] += [dict(kr, id=f"KRX{i}", statement=f"指标 {i} 从 1 提升至 2" * 5) for i in range(400)]
-    big = Workbook.from_dict(data)
-    versions = [big, example]
+    data["key_results"] += [dict(kr, id=f"KRX{i}", statement=f"指标 {i} 从 1 提升至 2" * 5) for i in range(250)]
+    old = Workbook.from_dict(data)
+    data["key_results"][0]["target"] = 90
+    new = Workbook.from_dict(data)
+    versions = [old, new]  # alike in size, so a kill is as likely to land in either save
     texts = {dumps(v) for v in versions}
     path = tmp_path / "plan.yaml"
-    save(example, path)
+    save(old, path)
     rng = random.Random(7)
     outcomes = set()
-    for _ in range(20):
+    for _ in range(14):
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - child
@@ -264,3 +266,41 @@ def test_json_is_yaml_too(example: Workbook) -> None:
     import json
 
     assert loads(json.dumps(example.model_dump(mode="json"), ensure_ascii=False)) == example
+
+
+# ---- any valid workbook survives the file -------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from strategies import workbooks  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workbooks())
+def test_any_workbook_round_trips_through_yaml(wb: Workbook) -> None:
+    text = dumps(wb)
+    assert loads(text) == wb
+    assert dumps(loads(text)) == text  # and is written the same way again
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workbooks())
+def test_any_workbook_round_trips_through_a_saved_file(tmp_path_factory, wb: Workbook) -> None:
+    path = tmp_path_factory.mktemp("rt") / "plan.yaml"
+    save(wb, path)
+    assert load(path) == wb
+
+
+TRICKY = [
+    "", " ", "  前后空格  ", "'", '"', "a: b", "# 不是注释", "- 不是列表", "null", "~", "yes", "No", "on",
+    "1e3", "0x10", "0o17", "2027-01-01", "12:30", "=SUM(A1:A3)", "001", ".inf", "\t缩进", "a\n", "\n\n",
+    "a\n ", " \n首行空格", "行尾空格 \n下一行", "\u2028", "\u2029", "\ufeff开头", "😀🚀 表情", "\u00a0不换行空格",
+    "|", ">", "&anchor", "*alias", "!tag", "%YAML", "@", "`", "中" * 5000,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TRICKY, ids=range(len(TRICKY)))
+def test_tricky_text_survives_the_file(example: Workbook, text: str) -> None:
+    example.tasks[0].owner = text
+    example.key_results[0].statement = text if text.strip() else "x"
+    example.meta.company = text
+    assert loads(dumps(example)) == example

@@ -1,0 +1,1 @@
+"""okrlib benchmarks: ``python -m benchmarks`` runs them all (see benchmarks/README.md)."""
