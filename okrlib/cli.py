@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Optional, Sequence
 
 from . import __version__
+from . import labels
 from ._resources import data_file
 from .errors import Problem, WorkbookError, problem
 from .model import SECTIONS, UnknownIdError, Workbook
@@ -79,15 +80,6 @@ def _t(key: str, lang: str, **kw: Any) -> str:
 
 def _both(key: str, **kw: Any) -> tuple[str, str]:
     return _t(key, "zh", **kw), _t(key, "en", **kw)
-
-
-def _section_label(name: str, lang: str) -> str:
-    return data_file("labels")["sections"][name][lang]
-
-
-def _item_label(name: str, lang: str) -> str:
-    items = data_file("labels")["items"]
-    return (items.get(name) or items["*"])[lang]
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,6 +129,7 @@ class _Out:
         self.fmt = fmt
         self.lang = lang
         self.command = command
+        self.status = EXIT_OK  # what the command has come to so far (kept if stdout closes early)
 
     @property
     def json(self) -> bool:
@@ -191,8 +184,7 @@ def _summary(wb: Workbook) -> dict[str, Any]:
 
 
 def _print_summary(out: _Out, summary: dict[str, Any]) -> None:
-    vocab = data_file("vocab")["product_type"]
-    kind = vocab[summary["product_type"]][out.lang]
+    kind = labels.choice("product_type", summary["product_type"], out.lang)
     out.line(f"  {out.t('team')}: {summary['team']}")
     out.line(f"  {out.t('product')}: {summary['product']} ({kind})")
     if summary["company"]:
@@ -200,7 +192,7 @@ def _print_summary(out: _Out, summary: dict[str, Any]) -> None:
     out.line(f"  {out.t('cycle')}: {summary['cycle']} ({summary['cycle_start']} ~ {summary['cycle_end']})")
     out.line(f"  {out.t('counts')}:")
     for name, n in summary["counts"].items():
-        out.line(f"    {_section_label(name, out.lang)}: {n}")
+        out.line(f"    {labels.section(name, out.lang)}: {n}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,8 +393,8 @@ def _cmd_trace(args: argparse.Namespace, out: _Out) -> int:
             label=last.label_zh,
             label_en=last.label_en,
             id=last.id,
-            missing=_item_label(missing, "zh"),
-            missing_en=_item_label(missing, "en"),
+            missing=labels.item(missing, "zh"),
+            missing_en=labels.item(missing, "en"),
         )
         broken = {"section": last.section, "id": last.id, "missing": missing}
         out.line("✗ " + (zh if out.lang == "zh" else en))
@@ -528,13 +520,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     out = _Out(getattr(args, "format", "text"), getattr(args, "lang", "zh"), args.command)
     try:
-        return int(args.run(args, out))
+        return _dispatch(args, out)
+    except BrokenPipeError:  # `okrlib validate x | head`: the reader left; not an error of ours
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return out.status
+
+
+def _dispatch(args: argparse.Namespace, out: _Out) -> int:
+    """Run the command; turn each kind of failure into output and an exit status."""
+    try:
+        out.status = int(args.run(args, out))
+        return out.status
     except WorkbookError as exc:
+        out.status = EXIT_INVALID
         source = exc.source or getattr(args, "file", "")
         _print_problems(out, source, exc.problems)
         out.emit(False, exc.problems, file=source)
         return EXIT_INVALID
     except _Failure as exc:
+        out.status = exc.status
         message = exc.zh if out.lang == "zh" else exc.en
         stream = sys.stdout if exc.status == EXIT_INVALID else sys.stderr
         if not out.json:
@@ -550,10 +558,3 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print(_t("interrupted", out.lang), file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `okrlib validate x | head`: the reader left; not an error of ours
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        return EXIT_OK

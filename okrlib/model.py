@@ -20,6 +20,7 @@ from typing import Annotated, Any, Callable, Iterator, Literal, Optional, Union
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from . import labels
 from ._resources import data_file
 from .errors import Problem, WorkbookError, message, problem, register_pattern
 
@@ -535,8 +536,7 @@ def _getter(row: Any) -> Callable[[str], Any]:
 
 
 def _item_labels(section: str) -> tuple[str, str]:
-    item = data_file("labels")["items"].get(section) or data_file("labels")["items"]["*"]
-    return item["zh"], item["en"]
+    return labels.item(section, "zh"), labels.item(section, "en")
 
 
 def _links_hold(workbook: "Workbook") -> bool:

@@ -19,7 +19,7 @@ import re
 from typing import Any, Iterable, Optional, Sequence
 
 from . import __version__
-from ._resources import data_file
+from . import labels
 from .model import KeyResult, Trace, Workbook
 
 __all__ = ["to_markdown", "escape"]
@@ -50,28 +50,21 @@ def escape(text: Any) -> str:
 
 
 def _section(name: str) -> str:
-    return data_file("labels")["sections"][name]["zh"]
+    return labels.section(name)
 
 
 def _item(name: str) -> str:
-    items = data_file("labels")["items"]
-    return (items.get(name) or items["*"])["zh"]
+    return labels.item(name)
 
 
 def _field(section: str, name: str) -> str:
-    labels = data_file("labels")
-    special = labels["section_fields"].get(section, {}).get(name)
-    if special:
-        return special["zh"]
-    entry = labels["fields"].get(name)
-    return entry["zh"] if entry else name
+    return labels.field(section, name)
 
 
 def _vocab(vocab: str, code: Optional[str]) -> str:
     if code is None:
         return NONE
-    entry = data_file("vocab")[vocab].get(code)
-    return entry["zh"] if entry else escape(code)
+    return escape(labels.choice(vocab, code))
 
 
 def _num(value: Optional[float]) -> str:

@@ -7,8 +7,10 @@ exactly what is wrong when it does not load. See docs/workbook-format.md.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,10 +158,44 @@ def loads(text: str, source: str = "") -> Workbook:
     try:
         workbook = from_data(data, source)
     except WorkbookError as exc:
-        raise WorkbookError(dup + exc.problems, source) from None
+        raise WorkbookError(dup + _with_lines(exc.problems, text), source) from None
     if dup:
         raise WorkbookError(dup, source)
     return workbook
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _with_lines(problems: list[Problem], text: str) -> list[Problem]:
+    """Add the line of the file to each problem, so an editor can jump to it.
+
+    Only a file that failed pays for this: the YAML is parsed again into nodes, which carry lines.
+    """
+    try:
+        root = yaml.compose(text, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return problems
+    out = []
+    for p in problems:
+        node = _node_at(root, p.path) if p.path and not p.location else None
+        out.append(dataclasses.replace(p, location=f"line {node.start_mark.line + 1}") if node is not None else p)
+    return out
+
+
+def _node_at(node: Any, path: str) -> Any:
+    """The deepest node along ``key_results[2].target`` (the row, if the field is missing)."""
+    for key, index in _PATH_PART.findall(path):
+        if isinstance(node, yaml.MappingNode) and key:
+            child = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and index and int(index) < len(node.value):
+            child = node.value[int(index)]
+        else:
+            child = None
+        if child is None:
+            return node
+        node = child
+    return node
 
 
 def load(path: PathLike) -> Workbook:

@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from . import labels
 from ._resources import data_file
 from .errors import Problem, WorkbookError, problem
 from .model import SCHEMA_VERSION, SECTIONS, Meta, Ref, Workbook
@@ -134,11 +135,7 @@ def _vocab_of(codes: Iterable[str]) -> Optional[str]:
 
 
 def _label(section: str, field: str) -> tuple[str, str]:
-    labels = data_file("labels")
-    entry = labels.get("section_fields", {}).get(section, {}).get(field) or labels["fields"].get(field)
-    if entry is None:
-        return field, field
-    return entry["zh"], entry["en"]
+    return labels.field(section, field, "zh"), labels.field(section, field, "en")
 
 
 def _columns(section: str, model: type[BaseModel], prefix: str = "", parent_required: bool = True) -> list[_Column]:
@@ -195,8 +192,7 @@ def _norm(text: str) -> str:
 
 
 def _section_label(section: str) -> tuple[str, str]:
-    entry = data_file("labels")["sections"][section]
-    return entry["zh"], entry["en"]
+    return labels.section(section, "zh"), labels.section(section, "en")
 
 
 def _build_aliases() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
@@ -801,8 +797,8 @@ def _file_cells(series: pd.Series, col: _Column, excel: bool) -> list[Any]:
     if kind in ("text", "id"):
         return [None if _missing(v) or v == "" else v for v in values]
     if kind == "choice":
-        labels = _choice_labels(col.vocab)
-        return [None if _missing(v) else labels.get(v, v) for v in values]
+        names = _choice_labels(col.vocab)
+        return [None if _missing(v) else names.get(v, v) for v in values]
     if kind == "list":
         return [LIST_SEPARATOR.join(v) if v else None for v in values]
     if kind == "date":

@@ -415,3 +415,17 @@ def test_core_import_does_not_pull_in_drawing_or_table_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_labels_name_sections_rows_fields_and_choices() -> None:
+    from okrlib import labels
+
+    assert labels.section("key_results") == "关键结果KR"
+    assert labels.item("objectives", "en") == "objective"
+    assert labels.item("no_such_section") == "条目"
+    assert labels.field("risks", "impact") == "影响程度(1-5)"
+    assert labels.field("factors", "impact") == "影响(-2~+2)"
+    assert labels.field("key_results", "no_such_field") == "no_such_field"
+    assert labels.choice("goal_level", "business_goal") == "业务目标"
+    assert labels.choice("goal_level", "business_goal", "en") == "Business goal"
+    assert labels.choice("goal_level", None) is None

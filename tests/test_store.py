@@ -244,10 +244,22 @@ def test_type_errors_and_broken_links_come_together(example: Workbook) -> None:
     text = text.replace("  target: 88\n", "  target: 八十八\n").replace("  objective: O1\n", "  objective: O2\n", 1)
     with pytest.raises(WorkbookError) as info:
         loads(text, source="plan.yaml")
-    assert {(p.path, p.code) for p in info.value.problems} == {
-        ("key_results[2].target", "float_parsing"),
-        ("key_results[0].objective", "okr_unknown_ref"),
+    lines = text.splitlines()
+    where = {p.path: (p.code, lines[int(p.location.split()[1]) - 1]) for p in info.value.problems}
+    assert where == {
+        "key_results[2].target": ("float_parsing", "  target: 八十八"),
+        "key_results[0].objective": ("okr_unknown_ref", "  objective: O2"),
     }
+
+
+def test_a_missing_field_points_at_its_row(example: Workbook) -> None:
+    text = dumps(example).replace("  likelihood: 3\n", "")
+    with pytest.raises(WorkbookError) as info:
+        loads(text)
+    (p,) = info.value.problems
+    assert (p.path, p.code) == ("risks[0].likelihood", "missing")
+    line = int(p.location.split()[1])
+    assert text.splitlines()[line - 1] == "- id: R1"
 
 
 def test_hand_written_minimal_file_loads_with_defaults() -> None:
