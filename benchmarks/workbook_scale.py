@@ -51,9 +51,11 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
+
+from benchmarks.report import Results, Row, finish
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -642,46 +644,6 @@ class Config:
         )
 
 
-@dataclass
-class Row:
-    """One line of the results table."""
-
-    metric: str
-    value: Optional[float]
-    unit: str
-    floor: Optional[float] = None
-    floor_name: str = ""
-    target: str = "—"
-    passed: Optional[bool] = None  # None: no target
-    throughput: str = ""
-    note: str = ""
-
-    @property
-    def ratio(self) -> Optional[float]:
-        if self.value is None or not self.floor:
-            return None
-        return self.value / self.floor
-
-
-@dataclass
-class Results:
-    config: dict[str, Any]
-    environment: dict[str, Any]
-    rows: list[Row] = field(default_factory=list)
-    raw: dict[str, Any] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "config": self.config,
-            "environment": self.environment,
-            "rows": [dict(asdict(r), ratio=r.ratio) for r in self.rows],
-            "raw": self.raw,
-            "skipped": self.skipped,
-            "all_targets_met": all(r.passed is not False for r in self.rows),
-        }
-
-
 def _mb(nbytes: float) -> float:
     return nbytes / 2**20
 
@@ -812,7 +774,7 @@ def _run(config: Config, res: Results, directory: Path, n: int, n_io: int, n_krs
     del dumped
     yaml_mb = _mb(sum(p.stat().st_size for p in paths))
     scale = n / n_io
-    io_note = f"{n_io} files, {yaml_mb:,.0f} MB" + (f"; whole set ≈ {{:.0f}} s" if n_io < n else "")
+    io_note = f"{n_io} files, {yaml_mb:,.0f} MB" + ("; whole set ≈ {:.0f} s" if n_io < n else "")
     res.rows.append(
         Row("floor: yaml.dump", t_sf, "s", throughput=f"{n_io / t_sf:,.0f} wb/s", note=io_note.format(t_sf * scale))
     )
@@ -934,51 +896,6 @@ def _run(config: Config, res: Results, directory: Path, n: int, n_io: int, n_krs
 # --------------------------------------------------------------------------------------------
 
 
-def _fmt(value: Optional[float], unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "s":
-        return f"{value:.3f} s"
-    if unit == "ms":
-        return f"{value:.0f} ms"
-    if unit == "MB":
-        return f"{value:,.0f} MB"
-    return f"{value:g} {unit}"
-
-
-def format_table(res: Results) -> str:
-    header = ["metric", "value", "floor", "ratio", "target", "result", "throughput", "note"]
-    lines = []
-    for r in res.rows:
-        result = "—" if r.passed is None else ("PASS" if r.passed else "FAIL")
-        floor = f"{_fmt(r.floor, r.unit)} ({r.floor_name})" if r.floor is not None else "—"
-        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "—"
-        lines.append([r.metric, _fmt(r.value, r.unit), floor, ratio, r.target, result, r.throughput or "—", r.note])
-    widths = [max(_width(row[i]) for row in [header] + lines) for i in range(len(header) - 1)]
-    out = []
-    for k, row in enumerate([header] + lines):
-        cells = [row[i] + " " * (widths[i] - _width(row[i])) for i in range(len(header) - 1)] + [row[-1]]
-        out.append("  ".join(cells).rstrip())
-        if k == 0:
-            out.append("  ".join("-" * w for w in widths) + "  " + "-" * 4)
-    for s in res.skipped:
-        out.append(f"skipped: {s}")
-    return "\n".join(out)
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def write_results(res: Results, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(res.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help=f"everything {QUICK_FACTOR}x smaller (smoke run)")
@@ -1033,15 +950,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     start = time.perf_counter()
     res = run_suite(config, Path(args.keep) if args.keep else None)
     res.raw["total_s"] = time.perf_counter() - start
-    print()
-    print(format_table(res))
-    output = Path(args.output)
-    write_results(res, output)
-    print(f"\nresults: {output}  (total {res.raw['total_s']:.0f} s)")
-    failed = [r.metric for r in res.rows if r.passed is False]
-    if failed:
-        print("targets missed: " + "; ".join(failed))
-    return 1 if failed and args.strict else 0
+    return finish(res, Path(args.output), args.strict, res.raw["total_s"])
 
 
 if __name__ == "__main__":

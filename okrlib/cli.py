@@ -7,6 +7,21 @@ Run it as ``okrlib`` (console script) or ``python -m okrlib``::
     okrlib export plan.yaml --to xlsx          # -> plan.xlsx   (csv -> plan_csv/, md -> plan.md)
     okrlib import plan.xlsx                    # -> plan.yaml   (a CSV directory works too)
     okrlib trace plan.yaml KR1.1               # KR -> O -> 产品目标 -> 公司目标
+    okrlib analyze-kr "将次月留存率从 35% 提升至 42%"   # one KR sentence: measurable? activity?
+    okrlib analyze-kr --file krs.txt           # one sentence a line
+
+``analyze-kr`` with ``--format json`` prints a JSON *list* (not the object below), one object
+per sentence with exactly the keys ``text, measurable, is_activity, dimension, metric,
+baseline, target, unit, direction`` (see ``okrlib.analyze``); its failures print the usual
+object with ``error``.
+
+``okrlib check plan.yaml [--profile course|google|radical-focus] [--as-of YYYY-MM-DD]
+[--previous old.yaml]`` runs the OKR checklist (T10, ``okrlib.checks``). With ``--format json``
+it prints ``CheckReport.as_dict()``: ``{"score", "profile", "indicators": [{"id", "dimension",
+"status"}], "findings": [{"rule", "indicator", "severity", "target", "message_zh",
+"message_en", "hint", "source"}]}``, not the object below (its failures do print that object
+with ``error``). It exits 1 when a finding has error severity, 0 otherwise (warnings included),
+2 for an unknown profile or a bad ``--as-of`` date.
 
 Global options, accepted before or after the subcommand:
 
@@ -34,10 +49,12 @@ Exit status:
     The input is not a valid workbook: every problem is listed. This includes an input
     file that does not exist or cannot be read ("找不到文件" / "File not found"), an Excel
     file or CSV directory that cannot be read, a broken trace (the chain stops before a
-    company goal; what exists is still printed) and an unknown key-result id.
+    company goal; what exists is still printed) and an unknown key-result id. For
+    ``analyze-kr``: the ``--file`` does not exist or cannot be read (or is not UTF-8).
 ``2``
     Usage error: bad or missing arguments (argparse), invalid values for ``new`` (a blank
-    team name ...), an output that exists without ``--force``, an output that is the input.
+    team name ...), an output that exists without ``--force``, an output that is the input,
+    ``analyze-kr`` with neither a sentence nor ``--file``.
 ``3``
     The command could not be carried out here: the output cannot be written (no such
     directory, no permission, disk full), or an optional part is missing (``okrlib.tables``,
@@ -411,6 +428,126 @@ def _cmd_trace(args: argparse.Namespace, out: _Out) -> int:
     return EXIT_OK if trace.complete else EXIT_INVALID
 
 
+_ANALYZE_TEXT = {
+    "zh": {"measurable": "可衡量", "activity": "活动/产出", "yes": "是", "no": "否", "dimension": "维度",
+           "metric": "指标", "baseline": "基线", "target": "目标", "direction": "方向", "change": "相对变化",
+           "jargon": "空话", "hint": "建议改为", "none": "-"},
+    "en": {"measurable": "measurable", "activity": "activity/output", "yes": "yes", "no": "no", "dimension": "dimension",
+           "metric": "metric", "baseline": "baseline", "target": "target", "direction": "direction", "change": "relative change",
+           "jargon": "jargon", "hint": "rewrite as", "none": "-"},
+}
+
+
+def _cmd_analyze_kr(args: argparse.Namespace, out: _Out) -> int:
+    """analyze-kr: read each KR sentence (arguments, then --file lines) and print what it says."""
+    from .analyze import analyze_many, suggest_outcome
+
+    texts = [t for t in (args.texts or []) if t.strip()]
+    if args.file is not None:
+        path = Path(args.file)
+        try:
+            content = path.read_bytes().decode("utf-8-sig")
+        except OSError as exc:
+            _fail(EXIT_INVALID, "unreadable", file=path, reason=exc.strerror or str(exc))
+        except UnicodeDecodeError:
+            _fail(EXIT_INVALID, "unreadable", file=path, reason="not UTF-8")
+        texts.extend(line.strip() for line in content.splitlines() if line.strip())
+    elif not texts:
+        _fail(EXIT_USAGE, "usage", message="analyze-kr 需要 KR 句子或 --file F / analyze-kr needs a sentence or --file F")
+    results = analyze_many(texts)
+    if out.json:
+        print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2), file=sys.stdout)
+        return EXIT_OK
+    words = _ANALYZE_TEXT[out.lang]
+
+    def show(value: Any, unit: Any) -> str:
+        if value is None:
+            return words["none"]
+        return f"{value:.10g}{unit or ''}"
+
+    for i, r in enumerate(results, 1):
+        yes_no = lambda flag: words["yes"] if flag else words["no"]  # noqa: E731
+        out.line(f"[{i}] {r.text}")
+        dim = labels.choice("kr_dimension", r.dimension, out.lang) or words["none"]
+        out.line(f"    {words['measurable']}: {yes_no(r.measurable)}   {words['activity']}: {yes_no(r.is_activity)}   {words['dimension']}: {dim}")
+        direction = labels.choice("direction", r.direction, out.lang) or words["none"]
+        line = (f"    {words['metric']}: {r.metric or words['none']}   {words['baseline']}: {show(r.baseline, r.unit)}"
+                f"   {words['target']}: {show(r.target, r.unit)}   {words['direction']}: {direction}")
+        if r.relative_change is not None:
+            line += f"   {words['change']}: {r.relative_change:+.0%}"
+        out.line(line)
+        if r.jargon:
+            out.line(f"    {words['jargon']}: {'、'.join(r.jargon)}")
+        if r.is_activity:
+            zh, en = suggest_outcome(r)
+            out.line(f"    {words['hint']}: {zh if out.lang == 'zh' else en}")
+    return EXIT_OK
+
+
+def _as_of(text: str) -> Any:
+    """``--as-of``: an ISO date (argparse reports anything else as a usage error)."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(data_file("checklist")["cli"]["bad_date"]["en"].format(value=text)) from None
+
+
+def _cmd_check(args: argparse.Namespace, out: _Out) -> int:
+    """check: the OKR checklist (T10, okrlib.checks); exit 1 when a finding is an error."""
+    import datetime as dt
+
+    from .checks import UnknownProfileError, check, load_profile
+
+    try:
+        profile = load_profile(args.profile)
+    except UnknownProfileError as exc:
+        raise _Failure(EXIT_USAGE, "unknown_profile", exc.message_zh, exc.message_en, profiles=exc.profiles) from None
+    wb = _load(args.file)
+    previous = _load(args.previous) if args.previous else None
+    report = check(wb, args.profile, as_of=args.as_of or dt.date.today(), previous=previous)
+    status = EXIT_OK if report.ok else EXIT_INVALID
+    if out.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), file=sys.stdout)
+        return status
+    texts = data_file("checklist")["cli"]
+    lang = out.lang
+
+    def t(key: str, **kw: Any) -> str:
+        return texts[key][lang].format(**kw)
+
+    out.line(t("title", file=args.file, profile=profile[lang], score=f"{report.score:g}"))
+    dimension = None
+    for ind in report.indicators:
+        if ind.dimension != dimension:
+            dimension = ind.dimension
+            name = ind.dimension_zh if lang == "zh" else ind.dimension_en
+            out.line(f"{name}{'' if ind.scored else ' ' + t('not_scored')}")
+        count = f" ({ind.findings})" if ind.findings else ""
+        out.line(f"  {texts['marks'][ind.status]} {ind.id} {ind.name(lang)}{count}")
+    out.line()
+    by_severity = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "info")}
+    if not report.findings:
+        out.line(t("clean"))
+        return status
+    out.line(t("summary", n=len(report.findings), errors=by_severity["error"], warnings=by_severity["warning"], infos=by_severity["info"]))
+    names = {ind.id: ind.name(lang) for ind in report.indicators}
+    shown: list[str] = []
+    for f in report.findings:  # grouped by indicator, in checklist order
+        if f.indicator not in shown:
+            shown.append(f.indicator)
+    order = {ind.id: i for i, ind in enumerate(report.indicators)}
+    for indicator in sorted(shown, key=order.get):
+        out.line()
+        out.line(f"[{indicator}] {names[indicator]}")
+        for f in report.findings:
+            if f.indicator == indicator:
+                out.line(f"  {texts['severity_marks'][f.severity]} {f.target}: {f.message(lang)}")
+                out.line(f"      {t('hint')}: {f.hint_in(lang)}")
+    return status
+
+
 # --------------------------------------------------------------------------------------------
 # Parser and main
 # --------------------------------------------------------------------------------------------
@@ -472,6 +609,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("kr_id", metavar="KR_ID")
     p.set_defaults(run=_cmd_trace)
+
+    p = sub.add_parser("analyze-kr", parents=[common], help="分析一句 KR / analyse KR sentences")
+    p.add_argument("texts", metavar="TEXT", nargs="*", help="KR 句子 / KR sentences")
+    p.add_argument("--file", metavar="F", default=None, help="每行一句 / one sentence a line")
+    p.set_defaults(run=_cmd_analyze_kr)
+
+    p = sub.add_parser("check", parents=[common], help="OKR 校验表(T10)/ run the OKR checklist")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--profile", default="course", help="校验规范 / profile: course (默认), google, radical-focus")
+    p.add_argument("--as-of", dest="as_of", type=_as_of, default=None, metavar="YYYY-MM-DD",
+                   help="判断进展同步是否过期的日期(默认今天)/ day check-ins are judged on (default: today)")
+    p.add_argument("--previous", metavar="FILE", default=None,
+                   help="上一版工作簿,用于发现未记录的目标调整 / an earlier version, to find unlogged target changes")
+    p.set_defaults(run=_cmd_check)
     return parser
 
 

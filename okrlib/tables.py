@@ -48,7 +48,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import math
 import os
 import re
 import types

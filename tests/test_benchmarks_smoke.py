@@ -89,3 +89,42 @@ def test_tiny_run_of_every_measurement(tmp_path, capsys):
     assert rows["peak memory: validate"]["value"] > 0 and rows["peak memory: load"]["value"] > 0
     assert sorted(p.name for p in (tmp_path / "files" / "saved").iterdir()) == ["team00000.yaml", "team00001.yaml"]
     assert "PASS" in printed or "FAIL" in printed
+
+
+def test_kr_analysis_benchmark_structure(tmp_path, capsys):
+    """kr_analysis: varied sentences (no repeats for a cache to exploit), one tiny run, the table and JSON."""
+    from benchmarks import kr_analysis as ka
+    from benchmarks.__main__ import SUITES
+
+    assert "kr_analysis" in SUITES
+    texts = ka.make_sentences(500)
+    assert len(texts) == 500 and len(set(texts)) > 450
+    assert ka.make_sentences(50) == ka.make_sentences(50)  # seeded
+    out = tmp_path / "kr.json"
+    assert ka.main(["--sentences", "300", "--repeat", "1", "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    results = json.loads(out.read_text(encoding="utf-8"))
+    rows = {r["metric"]: r for r in results["rows"]}
+    main_row = rows["analyze_kr, 300 sentences (uncached)"]
+    assert main_row["target"] == "≥ 20,000/s" and main_row["passed"] in (True, False)
+    assert main_row["floor"] > 0 and main_row["ratio"] > 0
+    assert "floor: one regex .search" in rows
+    assert "PASS" in printed or "FAIL" in printed
+
+
+def test_check_scale_tiny_run(tmp_path, capsys):
+    """benchmarks/check_scale.py: structure only (rows, ratio, JSON), on 2 workbooks."""
+    from benchmarks import check_scale as cs
+
+    out = tmp_path / "check_scale.json"
+    assert cs.main(["--workbooks", "2", "--repeat", "1", "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    results = json.loads(out.read_text(encoding="utf-8"))
+    rows = {r["metric"]: r for r in results["rows"]}
+    assert set(rows) == {"floor: one regex .search", "check 100 KRs"}
+    row = rows["check 100 KRs"]
+    assert row["value"] > 0 and row["ratio"] > 0 and row["floor_name"] == "one regex"
+    assert row["target"] == "< 0.003 s (scaled)" and row["passed"] in (True, False)
+    assert results["raw"]["findings"] > 0 and results["config"]["profile"] == "course"
+    assert "check 100 KRs" in printed and ("PASS" in printed or "FAIL" in printed)
+    assert cs.config_from_args(cs.build_parser().parse_args(["--quick"])).workbooks * ws.QUICK_FACTOR == ws.FULL_WORKBOOKS

@@ -429,3 +429,18 @@ def test_labels_name_sections_rows_fields_and_choices() -> None:
     assert labels.choice("goal_level", "business_goal") == "业务目标"
     assert labels.choice("goal_level", "business_goal", "en") == "Business goal"
     assert labels.choice("goal_level", None) is None
+
+
+def test_the_checker_and_the_kr_analyser_load_on_first_use() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, okrlib; before = 'okrlib.checks' in sys.modules; "
+        "okrlib.check; okrlib.analyze_kr; print(before, 'okrlib.checks' in sys.modules, 'okrlib.analyze' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "True"]
+    assert set(okrlib.__all__) >= {"check", "analyze_kr", "Workbook"}
+    with pytest.raises(AttributeError):
+        okrlib.no_such_thing  # noqa: B018

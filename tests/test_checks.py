@@ -1,0 +1,414 @@
+"""The OKR checklist (okrlib.checks, T10): every rule passes on a good plan and fails on a bad one."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+from okrlib import Workbook
+from okrlib.checks import (
+    RULES,
+    CheckReport,
+    Finding,
+    UnknownProfileError,
+    check,
+    checklist,
+    load_profile,
+    profiles,
+    rule_table,
+)
+from okrlib.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "docs" / "examples" / "plan.yaml"
+BAD = ROOT / "docs" / "examples" / "bad-plan.yaml"
+IN_CYCLE = dt.date(2027, 1, 10)  # early in the example's cycle (2027Q1): no check-in is stale yet
+
+REQUIRED_RULES = {
+    "kr-not-measurable",
+    "kr-is-activity",
+    "okr-no-business-link",
+    "okr-no-cross-dept",
+    "o-count",
+    "kr-count",
+    "kr-no-owner",
+    "kr-no-deadline",
+    "kr-no-baseline",
+}
+
+
+def example_data() -> dict[str, Any]:
+    return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def good_data() -> dict[str, Any]:
+    """The example plan with its remaining flaws fixed: a plan every rule passes."""
+    data = example_data()
+    _row(data["cross_dept"], "X2")["agreed"] = True
+    data["product_goals"][0]["metric"] = "续费率"
+    return data
+
+
+def _row(rows: list[dict[str, Any]], rid: str) -> dict[str, Any]:
+    return next(r for r in rows if r["id"] == rid)
+
+
+def _kr(data: dict[str, Any], rid: str) -> dict[str, Any]:
+    return _row(data["key_results"], rid)
+
+
+def _extra_kr(data: dict[str, Any], **fields: Any) -> None:
+    kr = copy.deepcopy(_kr(data, "KR1.1"))
+    kr.update(id="KR1.5", statement="AI 客服首次响应时长从 30 秒缩短至 10 秒", metric="首次响应时长", baseline=30,
+              target=10, unit="秒", direction="down", dimension="tech", collaborators=[])
+    kr.update(fields)
+    data["key_results"].append(kr)
+    data["tasks"].append({"id": "T9", "key_result": "KR1.5", "title": "接入流式输出", "owner": "张伟", "due": dt.date(2027, 2, 1)})
+
+
+def run_check(data: dict[str, Any], **kw: Any) -> CheckReport:
+    kw.setdefault("as_of", IN_CYCLE)
+    return check(Workbook.from_dict(data), **kw)
+
+
+# ---- one passing and one failing example per rule --------------------------------------------
+# Each case: how to spoil the good plan so that the rule fires, the id it must name, and
+# optionally how the passing example differs from the good plan (default: not at all) and the
+# options of check().
+
+
+def _no_cross_dept(d: dict[str, Any]) -> None:
+    d["cross_dept"] = []
+    for kr in d["key_results"]:
+        kr["collaborators"] = []
+
+
+def _three_objectives(d: dict[str, Any]) -> None:
+    for n in (2, 3):
+        d["objectives"].append({"id": f"O{n}", "statement": f"第 {n} 个目标", "owner": "王敏", "derived_from": "PG1"})
+
+
+def _all_owned_by_one(d: dict[str, Any]) -> None:
+    for kr in d["key_results"]:
+        kr["owner"] = "王敏"
+    _extra_kr(d, owner="王敏")
+
+
+def _confident_draft(d: dict[str, Any]) -> None:
+    for i, kr in enumerate(d["key_results"]):
+        d["checkins"].append({"id": f"C9{i}", "key_result": kr["id"], "date": dt.date(2027, 1, 1), "confidence": 10})
+
+
+def _raise_target(d: dict[str, Any]) -> None:
+    _kr(d, "KR1.1")["target"] = 80
+
+
+def _raise_target_logged(d: dict[str, Any]) -> None:
+    _raise_target(d)
+    d["adjustments"].append(
+        {"id": "A9", "date": dt.date(2027, 1, 9), "relates_to": "KR1.1", "change": "目标从 75% 提高到 80%",
+         "reason": "知识库补全提前完成", "approved_by": "产品总监", "field": "target", "old_value": "75", "new_value": "80"}
+    )
+
+
+Spoil = Callable[[dict[str, Any]], None]
+
+
+def _set(rid: str, **fields: Any) -> Spoil:
+    def spoil(d: dict[str, Any]) -> None:
+        _kr(d, rid).update(fields)
+
+    return spoil
+
+
+def _set_row(section: str, rid: str, **fields: Any) -> Spoil:
+    def spoil(d: dict[str, Any]) -> None:
+        _row(d[section], rid).update(fields)
+
+    return spoil
+
+
+CASES: dict[str, dict[str, Any]] = {
+    "okr-no-business-link": {"bad": _set_row("objectives", "O1", derived_from=None), "target": "O1"},
+    "okr-metric-not-covered": {"bad": lambda d: d["product_goals"][0].update(metric="净收入留存率"), "target": "O1"},
+    "okr-no-cross-dept": {"bad": _no_cross_dept, "target": "workbook"},
+    "cross-dept-unlisted": {"bad": lambda d: d["cross_dept"].remove(_row(d["cross_dept"], "X3")), "target": "KR1.3"},
+    "cross-dept-not-agreed": {"bad": _set_row("cross_dept", "X1", agreed=False), "target": "X1"},
+    "kr-no-stretch": {"bad": _set("KR1.1", target=56), "target": "KR1.1"},
+    "sandbagging": {"bad": _confident_draft, "target": "O1"},
+    "kr-not-measurable": {"bad": _set("KR1.1", statement="优化知识库", metric="", baseline=None, target=None), "target": "KR1.1"},
+    # (a baseline stated in the sentence counts: "从 55% 提升至 75%")
+    "kr-no-baseline": {"bad": _set("KR1.1", statement="AI 客服解决率提升至 75%", baseline=None), "target": "KR1.1"},
+    "kr-is-activity": {"bad": _set("KR1.2", statement="上线推送功能"), "target": "KR1.2"},
+    "kr-jargon": {"bad": _set("KR1.1", statement="赋能客服团队,AI 客服解决率从 55% 提升至 75%"), "target": "KR1.1"},
+    "kr-no-deadline": {"bad": _set("KR1.1", due=None), "target": "KR1.1"},
+    "kr-due-outside-cycle": {"bad": _set("KR1.1", due=dt.date(2027, 6, 30)), "target": "KR1.1"},
+    "kr-no-data-source": {"bad": _set("KR1.1", data_source=""), "target": "KR1.1"},
+    "o-count": {"bad": _three_objectives, "target": "workbook"},
+    "kr-count": {"bad": lambda d: _extra_kr(d), "target": "O1"},
+    "kr-no-owner": {"bad": _set("KR1.1", owner=""), "target": "KR1.1"},
+    "kr-no-tasks": {"bad": lambda d: d["tasks"].remove(_row(d["tasks"], "T1")), "target": "KR1.1"},
+    "task-incomplete": {"bad": _set_row("tasks", "T1", owner=""), "target": "T1"},
+    "owner-overcommitted": {"bad": _all_owned_by_one, "target": "王敏"},
+    "kr-dimension-balance": {"bad": lambda d: [kr.update(dimension="user") for kr in d["key_results"]], "target": "O1"},
+    "checkin-stale": {"bad": lambda d: None, "bad_kw": {"as_of": dt.date(2027, 3, 1)}, "target": "KR1.1"},
+    "target-changed-unlogged": {
+        "good": _raise_target_logged,
+        "bad": _raise_target,
+        "kw": {"previous": "good"},
+        "target": "KR1.1",
+    },
+}
+
+
+def _kwargs(case: dict[str, Any], key: str) -> dict[str, Any]:
+    kw = dict(case.get("kw", {}))
+    kw.update(case.get(key, {}))
+    if kw.get("previous") == "good":
+        kw["previous"] = Workbook.from_dict(good_data())
+    return kw
+
+
+def test_the_good_plan_is_clean():
+    report = run_check(good_data())
+    assert report.findings == ()
+    assert report.score == 100.0
+    assert all(i.status == "pass" for i in report.indicators)
+
+
+@pytest.mark.parametrize("rule", list(rule_table()))
+def test_rule_passes_on_a_good_plan(rule):
+    case = CASES[rule]  # a rule added to rules.yaml needs its examples here
+    data = good_data()
+    if "good" in case:
+        case["good"](data)
+    report = run_check(data, **_kwargs(case, "good_kw"))
+    assert report.by_rule(rule) == []
+
+
+@pytest.mark.parametrize("rule", list(rule_table()))
+def test_rule_fails_on_a_bad_plan(rule):
+    case = CASES[rule]
+    data = good_data()
+    case["bad"](data)
+    report = run_check(data, **_kwargs(case, "bad_kw"))
+    found = report.by_rule(rule)
+    assert found, f"{rule} did not fire"
+    assert case["target"] in {f.target for f in found}
+    spec = rule_table()[rule]
+    for f in found:
+        assert f.indicator == spec["indicator"]
+        assert f.severity == spec["severity"]
+        assert f.source and "profile" != f.source
+        for text in (f.message_zh, f.message_en, f.hint, f.hint_en):
+            assert text and "{" not in text, (rule, text)  # every placeholder has its value
+        if f.target != "workbook":
+            assert f.target in f.message_zh and f.target in f.message_en  # names the object
+    # the indicator of the rule is not a pass
+    assert report.status(spec["indicator"]) == ("fail" if spec["severity"] == "error" else "warn")
+
+
+def test_every_rule_is_implemented_documented_and_cited():
+    rules = rule_table()
+    assert REQUIRED_RULES <= set(rules)
+    assert set(RULES) == set(rules)
+    indicators = {ind["id"]: ind for dim in checklist() for ind in dim["indicators"]}
+    for rid, spec in rules.items():
+        assert spec["severity"] in ("error", "warning", "info"), rid
+        for key in ("message_zh", "message_en", "hint_zh", "hint_en", "source"):
+            assert isinstance(spec.get(key), str) and spec[key].strip(), (rid, key)
+        assert re.search(r"[\u4e00-\u9fff]", spec["message_zh"]) and re.search(r"[\u4e00-\u9fff]", spec["hint_zh"]), rid
+        assert spec["indicator"] in indicators, rid
+        assert rid in indicators[spec["indicator"]]["rules"], rid  # its own indicator lists it
+        used = set(re.findall(r"\{(\w+)\}", " ".join(spec[k] for k in ("message_zh", "message_en", "hint_zh", "hint_en"))))
+        assert used <= set(spec["fields"]) | {"kr", "profile", "lo", "hi"} | {f + "_en" for f in spec["fields"]}, rid
+
+
+def test_every_indicator_is_fed_by_a_rule():
+    dims = checklist()
+    assert [d["id"] for d in dims if d["scored"]] == ["align", "measure", "feasible"]
+    t10 = [ind["id"] for d in dims if d["scored"] for ind in d["indicators"]]
+    assert t10 == [f"T10-{i}" for i in range(1, 11)]  # 3 dimensions, 10 indicators
+    seen = set()
+    for dim in dims:
+        assert dim["zh"] and dim["en"]
+        for ind in dim["indicators"]:
+            assert ind["rules"], ind["id"]
+            assert set(ind["rules"]) <= set(rule_table()), ind["id"]
+            assert ind["zh"] and ind["en"] and ind["definition_zh"] and ind["definition_en"]
+            assert ind["id"] not in seen
+            seen.add(ind["id"])
+    pitfalls = {ind["zh"] for d in dims if d["id"] == "pitfalls" for ind in d["indicators"]}
+    assert pitfalls == {"功能罗列当 KR", "与业务价值脱节", "跨部门协同缺失"}
+
+
+# ---- the example plans ---------------------------------------------------------------------
+
+
+def test_the_example_plan_is_nearly_clean():
+    report = check(Workbook.load(EXAMPLE))
+    assert report.ok and report.errors == ()
+    assert {(f.rule, f.target) for f in report.findings} == {("okr-metric-not-covered", "O1"), ("cross-dept-not-agreed", "X2")}
+    assert report.score == 90.0  # T10-2 and T10-3 warn
+
+
+def test_the_bad_plan_trips_the_pitfalls_and_the_required_rules():
+    report = check(Workbook.load(BAD), as_of=dt.date(2027, 3, 1))
+    fired = {f.rule for f in report.findings}
+    assert REQUIRED_RULES <= fired
+    # everything but what needs a second version, or cross-department rows it does not have
+    assert set(rule_table()) - fired == {"target-changed-unlogged", "cross-dept-unlisted", "cross-dept-not-agreed"}
+    assert {report.status(i) for i in ("M2-1", "M2-2", "M2-3")} == {"fail"}
+    assert not report.ok and report.score < 30
+    activity = {f.target: f for f in report.by_rule("kr-is-activity")}
+    assert activity["KR1.1"].message_zh == "KR1.1「优化推送功能」是一项活动(「优化」),不是结果"
+    assert "将推送打开率从[基线]提升至[目标]" in activity["KR1.1"].hint  # the course's X2 exercise
+    # no metric in the sentence: the product goal's metric is the outcome it probably serves
+    assert "将月活跃用户从300万人提升至400万人" in activity["KR1.2"].hint
+
+
+def test_indicator_status_and_score():
+    data = good_data()
+    _kr(data, "KR1.1")["due"] = None  # error -> T10-7 fails
+    _kr(data, "KR1.2")["data_source"] = ""  # warning -> T10-8 warns
+    report = run_check(data)
+    assert report.status("T10-7") == "fail" and report.status("T10-8") == "warn"
+    assert report.indicator("T10-7").findings == 1
+    assert report.score == 85.0  # (8 x 1 + 0.5 + 0) / 10
+    assert [i.id for i in report.indicators if not i.scored] == ["M2-1", "M2-2", "M2-3", "T11-1", "T14-1", "T15-1"]
+    _kr(data, "KR1.3")["collaborators"] = ["法务部"]  # a pitfall indicator follows its T10 rules
+    assert run_check(data).status("M2-3") == "warn"
+
+
+def test_profiles_differ_in_their_counts():
+    assert profiles() == ["course", "google", "radical-focus"]
+    data = good_data()
+    data["objectives"].append({"id": "O2", "statement": "让知识库维护成本显著下降", "owner": "韩梅", "derived_from": "PG1"})
+    for k in range(3):
+        _extra_kr(data, id=f"KR2.{k + 1}", objective="O2", owner="韩梅")
+        data["tasks"][-1].update(id=f"T2{k}", key_result=f"KR2.{k + 1}")
+    course = run_check(data, profile="course")
+    radical = run_check(data, profile="radical-focus")
+    google = run_check(data, profile="google")
+    assert course.by_rule("o-count") == []
+    assert [f.target for f in radical.by_rule("o-count")] == ["workbook"]
+    assert "1-1" in radical.by_rule("o-count")[0].message_zh
+    assert google.by_rule("o-count") and "3-5" in google.by_rule("o-count")[0].message_en
+    assert radical.by_rule("o-count")[0].source.startswith("Wodtke, Radical Focus")
+    assert load_profile("course")["objectives"] == [1, 2] and load_profile("course")["krs_per_objective"] == [3, 4]
+
+
+def test_an_unknown_profile_names_the_profiles():
+    with pytest.raises(UnknownProfileError) as info:
+        check(Workbook.load(EXAMPLE), profile="okr-pro")
+    assert isinstance(info.value, ValueError)
+    assert "course" in info.value.message_zh and "radical-focus" in info.value.message_en
+    assert "okr-pro" in str(info.value)
+
+
+def test_frames_and_dict_shape():
+    report = check(Workbook.load(BAD), as_of=dt.date(2027, 3, 1))
+    d = report.as_dict()
+    assert set(d) == {"score", "profile", "indicators", "findings"}
+    assert all(set(i) == {"id", "dimension", "status"} for i in d["indicators"])
+    assert all(
+        set(f) == {"rule", "indicator", "severity", "target", "message_zh", "message_en", "hint", "source"}
+        for f in d["findings"]
+    )
+    json.dumps(d, ensure_ascii=False)
+    frame = report.frame()
+    assert len(frame) == len(report.findings) and "hint_en" in frame.columns
+    ind = report.indicators_frame()
+    assert list(ind["id"][:10]) == [f"T10-{i}" for i in range(1, 11)] and set(ind["status"]) <= {"pass", "warn", "fail"}
+    f = report.findings[0]
+    assert isinstance(f, Finding) and f == Finding(f.rule, f.indicator, f.severity, f.target, f.source, dict(f.params))
+    with pytest.raises(Exception):
+        f.rule = "x"  # type: ignore[misc]
+
+
+def test_importing_checks_does_not_import_pandas():
+    code = "import sys, okrlib.checks; sys.exit('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+# ---- command line --------------------------------------------------------------------------
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_json_shape_and_exit_codes(capsys):
+    code, out, _ = run(capsys, "check", EXAMPLE, "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    assert set(d) == {"score", "profile", "indicators", "findings"} and d["score"] == 90.0
+    assert [i["id"] for i in d["indicators"][:3]] == ["T10-1", "T10-2", "T10-3"]
+    assert d["findings"][0]["rule"] == "okr-metric-not-covered"
+
+    code, out, _ = run(capsys, "check", BAD, "--format", "json", "--as-of", "2027-03-01")
+    assert code == 1
+    d = json.loads(out)
+    assert any(f["severity"] == "error" for f in d["findings"])
+    assert {f["rule"] for f in d["findings"]} >= REQUIRED_RULES
+
+
+def test_cli_text_in_chinese_and_english(capsys):
+    code, out, _ = run(capsys, "check", BAD, "--as-of", "2027-03-01")
+    assert code == 1
+    assert "得分 15/100" in out and "✗ T10-6 KR 是结果而非活动" in out
+    assert "[T10-6] KR 是结果而非活动" in out and "建议: " in out and "KR1.1「优化推送功能」是一项活动" in out
+    code, out, _ = run(capsys, "check", EXAMPLE, "--lang", "en")
+    assert code == 0
+    assert "score 90/100" in out and "! T10-3 Cross-department dependencies are named and agreed (1)" in out
+
+
+def test_cli_usage_errors(capsys):
+    code, _, err = run(capsys, "check", EXAMPLE, "--profile", "nope")
+    assert code == 2 and "course" in err
+    code, out, _ = run(capsys, "check", EXAMPLE, "--profile", "nope", "--format", "json")
+    assert code == 2 and json.loads(out)["error"]["code"] == "unknown_profile"
+    code, _, err = run(capsys, "check", EXAMPLE, "--as-of", "2027-13-01")
+    assert code == 2 and "YYYY-MM-DD" in err
+    code, _, _ = run(capsys, "check", ROOT / "no-such-plan.yaml")
+    assert code == 1
+
+
+def test_cli_previous_finds_an_unlogged_change(capsys, tmp_path):
+    before, after = tmp_path / "before.yaml", tmp_path / "after.yaml"
+    Workbook.from_dict(good_data()).save(before)
+    data = good_data()
+    _raise_target(data)
+    Workbook.from_dict(data).save(after)
+    code, out, _ = run(capsys, "check", after, "--previous", before, "--as-of", "2027-01-10", "--format", "json")
+    assert code == 1
+    assert [(f["rule"], f["target"]) for f in json.loads(out)["findings"]] == [("target-changed-unlogged", "KR1.1")]
+    code, out, _ = run(capsys, "check", after, "--as-of", "2027-01-10", "--format", "json")
+    assert code == 0 and json.loads(out)["findings"] == []
+
+
+def test_a_profile_can_override_a_rule_severity(monkeypatch):
+    import okrlib.checks as checks
+
+    course = load_profile("course")
+    monkeypatch.setattr(checks, "load_profile", lambda name: dict(course, severity={"kr-no-owner": "info"}))
+    checks._compiled.cache_clear()
+    try:
+        data = good_data()
+        _kr(data, "KR1.1")["owner"] = ""
+        report = run_check(data)
+        assert [f.severity for f in report.by_rule("kr-no-owner")] == ["info"]
+        assert report.ok and report.status("T10-10") == "pass"  # an info finding does not count
+    finally:
+        checks._compiled.cache_clear()
