@@ -28,10 +28,10 @@ simple relative words (三成, 翻一番, 减半, 两倍) are table look-ups.
 
 Performance: every pattern is compiled once from the data files, on first use (~0.4 s here);
 then a call is a handful of regular-expression scans: one scan for all five word lists
-(a trie-shaped regex), one for numbers (starting at a digit), one each for clause breaks and
-relative phrases, and a few cheap checks. About 75-100 µs a sentence on this (slow) machine
-uncached, i.e. 10,000-13,000 sentences/s -- below the issue's 20,000/s; see
-``python -m benchmarks kr_analysis``. ``analyze_kr`` caches the last 4,096 distinct sentences.
+(a trie-shaped regex; a smaller ASCII-only one for all-ASCII sentences), one for numbers
+(starting at a digit), one telling whether there is a clause break or relative phrase at all,
+and a few cheap checks. See ``python -m benchmarks kr_analysis`` for the rate on this machine.
+``analyze_kr`` caches the last 4,096 distinct sentences.
 """
 
 from __future__ import annotations
@@ -203,9 +203,18 @@ class _Tables:
                         flags[w] |= _ACT
         self.lex_flags = flags
         self.lex_re = re.compile(r"达(?=\s?[\d$¥])|" + _alt(w for w in flags if w != "达"))
+        # The same scan for an all-ASCII sentence: only the words that start with an ASCII
+        # character (their trie branches are identical), so the same matches. Why: at each
+        # place the regex engine tries the top-level alternatives one after the other -- one per
+        # first character, ~220 of them (mostly CJK) -- and an English sentence has many such
+        # places (every letter that starts some word); ~4x faster on English sentences.
+        self.lex_ascii_re = re.compile(_alt(w for w in flags if w[:1].isascii()))
         self.activity_patterns = re.compile("|".join(av.get("patterns_zh", []))) if av.get("patterns_zh") else None
         # every alternative starts with a literal: the engine skips other characters in C
         self.clause_split = re.compile(r",|;|。|、|\n| and | while |以及|并且|同时|并(?=[将使让把])")
+        # Either of the two above (still literal-first): most sentences have neither a clause
+        # break nor a relative phrase, and then one scan tells both.
+        self.split_or_relative = re.compile(self.clause_split.pattern + "|" + self.relative_pre.pattern)
         self.lead_re = re.compile(
             r"(?:\s|q[1-4]|h[12]|本季度|本年度|年度|本月|年底前?|季度末|月底前?|上半年|下半年|内|前|末|底|将|把|使|让|通过|以|并|和|及|由|在|,)+"
         )
@@ -287,7 +296,6 @@ def _normalise(text: str) -> str:
 
 _HAS_CN_NUMERAL = re.compile(r"[一二两三四五六七八九十百]")
 _FW_RE = re.compile(r"[\uff01-\uff5e\u3000～]")
-_DIGIT_RE = re.compile(r"\d")
 _ZERO = re.compile(r"\b[Zz]ero\b")
 _SPECIAL = re.compile(r"[\uff01-\uff5e\u3000～一二两三四五六七八九十百,]")  # one charset: scanned in C
 
@@ -299,7 +307,7 @@ def _prepare(text: str) -> str:
     return s
 
 
-@dataclass
+@dataclass(slots=True)  # slots: built per number, read in the hot loop
 class _Qty:
     start: int
     end: int
@@ -322,8 +330,8 @@ def _quantities(s: str, lo: int, hi: int) -> list[_Qty]:
     found = []
     n = len(s)
     for m in t.number.finditer(s, lo, hi):
-        num, scale, pct, unit = m.group("num", "scale", "pct", "unit")
-        start, end = m.start(), m.end()
+        num, scale, pct, unit = m.groups()  # the pattern's only groups, in this order
+        start, end = m.span()
         cur = None
         if start:
             prev = s[start - 1]
@@ -333,7 +341,7 @@ def _quantities(s: str, lo: int, hi: int) -> list[_Qty]:
                 cur, cur_start = prev, start - 1
             elif prev == " " and start > 1 and s[start - 2] in _CURRENCY:
                 cur, cur_start = s[start - 2], start - 2
-        if not (pct or scale or unit == "个月") and t.not_value.match(s, m.end("num"), end + 8):
+        if not (pct or scale or unit == "个月") and t.not_value.match(s, start + len(num), end + 8):
             continue  # a year, a date, a version, a metric's name (7日留存)
         if end < n and not (unit or pct or scale) and "a" <= s[end] <= "z":
             continue  # 5g, 3d, 2fa: a name, not a value
@@ -377,7 +385,7 @@ def parse_number(text: str) -> Optional[float]:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Clause:
     lo: int
     hi: int
@@ -433,31 +441,47 @@ def _make_clause(lo: int, hi: int, qtys: list, rels: list, words: list) -> _Clau
 
 
 def _direction(c: _Clause) -> Optional[str]:
-    for kind in ("change", "maintain", "bound"):
-        for w in c.words:
-            if w[3] == kind:
-                return w[4]
+    # the first change word, else the first maintain word, else the first bound word (one pass)
+    maintain = bound = None
+    for w in c.words:
+        kind = w[3]
+        if kind == "change":
+            return w[4]
+        if kind == "maintain":
+            if maintain is None:
+                maintain = w[4]
+        elif kind == "bound" and bound is None:
+            bound = w[4]
+    if maintain is not None:
+        return maintain
+    if bound is not None:
+        return bound
     if c.rel is not None:
         return "up" if c.rel > 1 else "down" if c.rel < 1 else "maintain"
     return None
 
 
-def _metric_name(s: str, text: str, c: _Clause) -> Optional[str]:
-    """The metric's name as written: the words before the first change word or number."""
-    t = _tables()
+def _metric_name(s: str, text: str, c: _Clause, fm: Any = False) -> Optional[str]:
+    """The metric's name as written: the words before the first change word or number.
+
+    ``fm``: ``from_re.search(s, c.lo, c.hi)`` when the caller has it already (False: not yet).
+    """
+    t = _T  # set: only called from analyze_kr_uncached
     cut = c.hi
     for w in c.words:
         if w[2] not in ("达", "至", "到", "为"):
-            cut = min(cut, w[0])
+            if w[0] < cut:
+                cut = w[0]
             break
-    fm = t.from_re.search(s, c.lo, c.hi)
-    if fm:
-        cut = min(cut, fm.start())
-    if c.qtys:
-        cut = min(cut, c.qtys[0].start)
+    if fm is False:
+        fm = t.from_re.search(s, c.lo, c.hi)
+    if fm and fm.start() < cut:
+        cut = fm.start()
+    if c.qtys and c.qtys[0].start < cut:
+        cut = c.qtys[0].start
     for w in c.words:  # 达 / 达到 just before the number
         if w[0] < cut and w[2] in ("达", "达到"):
-            cut = min(cut, w[0])
+            cut = w[0]
     lead = t.lead_re.match(s, c.lo, cut)
     start = lead.end() if lead else c.lo
     # English "increase X from A to B": the metric follows the verb
@@ -509,7 +533,9 @@ def analyze_kr_uncached(text: str) -> KrAnalysis:
     if type(text) is not str:
         text = str(text)
     view = text
-    if _SPECIAL.search(text) or "ero" in text:  # one scan decides whether any rewriting is needed
+    # one scan decides whether any rewriting is needed; in an all-ASCII text the only character
+    # of _SPECIAL that can occur is ",", and a substring test is cheaper than the regex scan
+    if ("," in text if text.isascii() else _SPECIAL.search(text)) or "ero" in text:
         if _FW_RE.search(view):
             view = view.translate(_FULLWIDTH)
         if "," in view:
@@ -526,64 +552,92 @@ def analyze_kr_uncached(text: str) -> KrAnalysis:
     # one scan per word list over the whole sentence; clauses take their share by position
     lex_flags, word_kind = t.lex_flags, t.word_kind
     acts, jar, words, dims, dels = [], [], [], [], []
-    for m in t.lex_re.finditer(s):
+    for m in (t.lex_ascii_re if s.isascii() else t.lex_re).finditer(s):
         w = m.group()
         f = lex_flags[w]
+        p = m.start()
         if f & _DIR:
             kind, d = word_kind[w]
-            words.append((m.start(), m.end(), w, kind, d))
+            words.append((p, m.end(), w, kind, d))
         if f & _DIM:
-            dims.append((m.start(), w))
+            dims.append((p, w))
         if f & _ACT:
-            acts.append((m.start(), w))
+            acts.append((p, w))
         if f & _DEL:
-            dels.append(m.start())
+            dels.append(p)
         if f & _JAR:
             jar.append(w)
     if acts and t.activity_patterns is not None and "完成" in s:
         acts = [(m.start(), m.group()) for m in t.activity_patterns.finditer(s)] + acts
-    activity_words = tuple(dict.fromkeys(w for _, w in acts)) if acts else ()
-    jargon = tuple(dict.fromkeys(jar)) if jar else ()
-    qtys = _quantities(s, 0, n) if _DIGIT_RE.search(s) else []
-    rels = _relatives(s)
-    if t.clause_split.search(s):
-        clauses = [_make_clause(lo, hi, qtys, rels, words) for lo, hi in _clauses(s)]
+    # de-duplicated, in order; a single word needs no dict (the common case)
+    if not acts:
+        activity_words = ()
+    elif len(acts) == 1:
+        activity_words = (acts[0][1],)
     else:
-        clauses = [_Clause(0, n, qtys, rels[0][1] if rels else None, rels[0][2] if rels else None, words)]
+        activity_words = tuple(dict.fromkeys([w for _, w in acts]))
+    jargon = (jar[0],) if len(jar) == 1 else tuple(dict.fromkeys(jar)) if jar else ()
+    qtys = _quantities(s, 0, n)  # no \d pre-scan: the number scan itself is as fast, and finds none
+    if not t.split_or_relative.search(s):  # one clause, no relative phrase
+        clauses = [_Clause(0, n, qtys, None, None, words)]
+    else:
+        rels = _relatives(s)
+        if t.clause_split.search(s):
+            clauses = [_make_clause(lo, hi, qtys, rels, words) for lo, hi in _clauses(s)]
+        else:
+            clauses = [_Clause(0, n, qtys, rels[0][1] if rels else None, rels[0][2] if rels else None, words)]
+    # Plain loops instead of any(<generator>): each generator costs a frame per clause.
     measurable = False
+    results = deliverables = False  # some clause states a result / counts deliverables
     chosen: Optional[_Clause] = None
-    first_measured: Optional[_Clause] = None
-    for c in clauses:
-        has_q = bool(c.qtys) or c.rel is not None or c.tenths is not None
-        if not has_q:
+    chosen_i = first_i = -1  # clause indexes of chosen / the first measured clause
+    for i, c in enumerate(clauses):
+        if not c.qtys and c.rel is None and c.tenths is None:
             continue
         measurable = True
-        if first_measured is None:
-            first_measured = c
-        change = any(w[3] in ("change", "bound", "maintain") for w in c.words)
-        if change:
-            c.result = True
-        elif any(c.lo <= pos < c.hi for pos in dels):
-            c.deliverable = True
-        else:
-            first_act = next((pos for pos, _ in acts if c.lo <= pos < c.hi), None)
-            if first_act is not None and c.qtys and first_act < c.qtys[0].start and not any(c.lo <= pos < c.hi for pos, _ in dims):
-                c.deliverable = True
-            else:
+        if first_i < 0:
+            first_i = i
+        lo, hi = c.lo, c.hi
+        for w in c.words:  # a change, bound or maintain word (every kind in c.words is one)
+            if w[3] in _RESULT_KINDS:
                 c.result = True
-        if c.result and chosen is None:
-            chosen = c
-    if chosen is None:
-        chosen = first_measured
+                break
+        else:
+            for pos in dels:
+                if lo <= pos < hi:
+                    c.deliverable = True
+                    break
+            else:
+                first_act = None
+                for pos, _ in acts:
+                    if lo <= pos < hi:
+                        first_act = pos
+                        break
+                if first_act is not None and c.qtys and first_act < c.qtys[0].start:
+                    for pos, _ in dims:
+                        if lo <= pos < hi:
+                            c.result = True
+                            break
+                    else:
+                        c.deliverable = True
+                else:
+                    c.result = True
+        if c.result:
+            results = True
+            if chosen is None:
+                chosen, chosen_i = c, i
+        else:
+            deliverables = True
+    if chosen is None and first_i >= 0:
+        chosen, chosen_i = clauses[first_i], first_i
     if chosen is not None and not chosen.qtys:
         # "月活翻一番,从 120 万到 240 万": the numbers of a relative phrase follow in the next clause
-        i = clauses.index(chosen)
+        i = chosen_i
         if i + 1 < len(clauses) and t.from_re.match(s, clauses[i + 1].lo + (s[clauses[i + 1].lo] == " ")):
             nxt = clauses[i + 1]
             chosen = _Clause(chosen.lo, nxt.hi, nxt.qtys, chosen.rel, chosen.tenths, chosen.words + nxt.words, chosen.result)
-    results = any(c.result for c in clauses)
     is_activity = bool(activity_words) and not results
-    if not activity_words and not results and any(c.deliverable for c in clauses):
+    if not activity_words and not results and deliverables:
         is_activity = True
 
     if chosen is None:  # nothing measured: still tell the dimension and the intended direction
@@ -591,9 +645,9 @@ def analyze_kr_uncached(text: str) -> KrAnalysis:
         direction = _direction(c) if c.words else None
         if direction and c.words and c.words[0][3] == "bound":
             direction = None
-        dim = _dimension(dims, 0, n)
+        dim = _dimension(dims, 0, n) if dims else None
         metric = _metric_name(s, view, c) if c.words else None
-        return KrAnalysis(text, False, is_activity, dim, metric, None, None, None, direction, None, activity_words, jargon)
+        return _new_analysis(text, False, is_activity, dim, metric, None, None, None, direction, None, activity_words, jargon)
 
     c = chosen
     direction = _direction(c)
@@ -657,9 +711,33 @@ def analyze_kr_uncached(text: str) -> KrAnalysis:
             direction = "down"  # "缺陷数为 0": none left
         else:
             direction = "up"
-    dim = _dimension(dims, c.lo, c.hi) or _dimension(dims, 0, n)
-    metric = _metric_name(s, view, c)
-    return KrAnalysis(text, measurable, is_activity, dim, metric, baseline, target, unit, direction, rel, activity_words, jargon)
+    dim = _dimension(dims, c.lo, c.hi) if dims else None
+    if not dim and dims and (c.lo or c.hi != n):  # else the same range again
+        dim = _dimension(dims, 0, n)
+    metric = _metric_name(s, view, c, fm)
+    return _new_analysis(text, measurable, is_activity, dim, metric, baseline, target, unit, direction, rel, activity_words, jargon)
+
+
+_RESULT_KINDS = frozenset(("change", "bound", "maintain"))
+_object_new = object.__new__
+_KR_FIELDS = ("text", "measurable", "is_activity", "dimension", "metric", "baseline", "target", "unit",
+              "direction", "relative_change", "activity_words", "jargon")
+if tuple(KrAnalysis.__dataclass_fields__) != _KR_FIELDS:  # _new_analysis must set every field
+    raise RuntimeError("KrAnalysis fields changed: update _new_analysis")
+
+
+def _new_analysis(text, measurable, is_activity, dimension, metric, baseline, target, unit, direction,
+                  relative_change, activity_words, jargon) -> KrAnalysis:
+    """``KrAnalysis(...)`` built ~2x faster: a frozen dataclass's ``__init__`` pays one
+    ``object.__setattr__`` call per field (12 here); filling the instance ``__dict__`` at once
+    gives the very same object (same fields, equality, hash, repr, pickle)."""
+    a = _object_new(KrAnalysis)
+    a.__dict__.update(
+        text=text, measurable=measurable, is_activity=is_activity, dimension=dimension, metric=metric,
+        baseline=baseline, target=target, unit=unit, direction=direction,
+        relative_change=relative_change, activity_words=activity_words, jargon=jargon,
+    )
+    return a
 
 
 def _signed(x: float, direction: Optional[str]) -> float:
@@ -673,7 +751,7 @@ def _is_relative_pct(s: str, c: _Clause, q: _Qty) -> bool:
     before = s[max(c.lo, q.start - 8):q.start].rstrip()
     if before.endswith("by"):
         return True
-    t = _tables()
+    t = _T
     if t.bound_after.match(s, q.end):
         return False  # 控制在 3% 以下: a bound
     last = None
