@@ -67,3 +67,13 @@ def test_the_readme_names_every_cli_command() -> None:
     commands = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction").choices
     for name in commands:
         assert f"`okrlib {name} " in readme, f"README does not show `okrlib {name}`"
+
+
+def test_the_checklist_page_matches_the_checker_data() -> None:
+    import runpy
+
+    tool = runpy.run_path(str(ROOT / "tools" / "checklist_doc.py"))
+    page = (ROOT / "docs" / "checklist.md").read_text(encoding="utf-8")
+    assert page == tool["render"](), "docs/checklist.md is out of date: run python tools/checklist_doc.py"
+    for rule in ("kr-not-measurable", "kr-is-activity", "okr-no-business-link", "o-count", "kr-no-baseline"):
+        assert f"`{rule}`" in page
