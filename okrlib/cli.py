@@ -491,7 +491,7 @@ def _as_of(text: str) -> Any:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(data_file("checklist")["cli"]["bad_date"]["en"].format(value=text)) from None
+        raise argparse.ArgumentTypeError(data_file("cli")["check"]["bad_date"]["en"].format(value=text)) from None
 
 
 def _cmd_check(args: argparse.Namespace, out: _Out) -> int:
@@ -511,7 +511,7 @@ def _cmd_check(args: argparse.Namespace, out: _Out) -> int:
     if out.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), file=sys.stdout)
         return status
-    texts = data_file("checklist")["cli"]
+    texts = data_file("cli")["check"]
     lang = out.lang
 
     def t(key: str, **kw: Any) -> str:

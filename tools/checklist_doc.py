@@ -49,8 +49,7 @@ def render() -> str:
         out.append(f"| `{rid}` | {rule['indicator']} | {rule['severity']} | {says} | {_cell(rule['source'])} |")
     out += ["", "## Profiles", "", "| profile | objectives | KRs per objective | source |", "| --- | --- | --- | --- |"]
     for name in profiles():
-        p = load_profile(name)
-        raw = p if isinstance(p, dict) else getattr(p, "raw", None) or vars(p)
+        raw = load_profile(name)
         objectives = "-".join(str(n) for n in raw.get("objectives", []))
         krs = "-".join(str(n) for n in raw.get("krs_per_objective", []))
         out.append(f"| `{name}` ({_cell(raw.get('zh', ''))}) | {objectives} | {krs} | {_cell(raw.get('source', ''))} |")
