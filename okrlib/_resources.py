@@ -6,7 +6,9 @@ reviewed and translated without touching logic; this module is the one place tha
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
 from importlib import resources
 from typing import Any
 
@@ -20,3 +22,19 @@ def data_file(name: str) -> Any:
     """Parse ``okrlib/data/<name>.yaml`` once per process."""
     text = resources.files("okrlib").joinpath("data", f"{name}.yaml").read_text(encoding="utf-8")
     return yaml.load(text, Loader=_Loader)
+
+
+def data_root() -> Path:
+    """The course's ``data/`` folder (cases, reference libraries): ``$OKRLIB_DATA`` when set,
+    else the ``data/`` beside the okrlib package of this repository (okrlib is installed in
+    editable mode by ``make setup``, so that is the checkout's own folder)."""
+    env = os.environ.get("OKRLIB_DATA")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent / "data"
+    if here.is_dir():
+        return here
+    raise FileNotFoundError(
+        "找不到课程数据文件夹 data/;请在仓库中运行,或设置环境变量 OKRLIB_DATA / "
+        "the course's data/ folder was not found; run from the repository or set OKRLIB_DATA"
+    )

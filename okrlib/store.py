@@ -138,23 +138,30 @@ def _normalise_line_ends(value: Any) -> Any:
     return value
 
 
-def loads(text: str, source: str = "") -> Workbook:
-    """Parse YAML text into a Workbook."""
+def parse_yaml(text: str) -> tuple[Any, list[Problem]]:
+    """YAML text as plain data, with its syntax errors and keys written twice as Problems.
+
+    Workbooks and the data folder's declaration files (case.yaml ...) share this reading.
+    """
     loader = _Loader(text)
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-        raise WorkbookError(
-            [problem("", "okr_yaml_syntax", location=f"line {line}", line=line, column=column, problem=exc.problem)],
-            source,
-        ) from None
+        return None, [problem("", "okr_yaml_syntax", location=f"line {line}", line=line, column=column, problem=exc.problem)]
     except yaml.YAMLError as exc:
-        raise WorkbookError([problem("", "okr_yaml_syntax", line="?", column="?", problem=str(exc))], source) from None
+        return None, [problem("", "okr_yaml_syntax", line="?", column="?", problem=str(exc))]
     finally:
         loader.dispose()
-    dup = [problem("", "okr_duplicate_key", key, location=f"line {line}", line=line) for key, line in loader.duplicates]
+    return data, [problem("", "okr_duplicate_key", key, location=f"line {line}", line=line) for key, line in loader.duplicates]
+
+
+def loads(text: str, source: str = "") -> Workbook:
+    """Parse YAML text into a Workbook."""
+    data, dup = parse_yaml(text)
+    if dup and data is None:  # a syntax error: nothing to validate
+        raise WorkbookError(dup, source)
     try:
         workbook = from_data(data, source)
     except WorkbookError as exc:

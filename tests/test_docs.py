@@ -77,3 +77,15 @@ def test_the_checklist_page_matches_the_checker_data() -> None:
     assert page == tool["render"](), "docs/checklist.md is out of date: run python tools/checklist_doc.py"
     for rule in ("kr-not-measurable", "kr-is-activity", "okr-no-business-link", "o-count", "kr-no-baseline"):
         assert f"`{rule}`" in page
+
+
+def test_data_dictionary_is_generated_from_the_declarations():
+    import runpy
+
+    tool = runpy.run_path(str(ROOT / "tools" / "data_doc.py"))
+    page = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    assert page == tool["render"](), "docs/data.md is out of date: run python tools/data_doc.py"
+    for case in ("C1", "C2", "C3", "C4", "C5"):
+        assert f"### {case} " in page
+    for lib in ("T01", "T03", "T09", "T10", "T11", "T12", "T15", "T16", "T17", "T18"):
+        assert f"### {lib} " in page
