@@ -277,6 +277,7 @@ def load_profile(name: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)  # an import statement inside a function costs µs on every call (once per rule and plan)
 def _analyzer() -> tuple[Callable[[str], Any], Callable[[Any], tuple[str, str]]]:
     """``(analyze_kr, suggest_outcome)`` of okrlib.analyze (imported when first needed)."""
     from .analyze import analyze_kr, suggest_outcome
@@ -284,6 +285,7 @@ def _analyzer() -> tuple[Callable[[str], Any], Callable[[Any], tuple[str, str]]]
     return analyze_kr, suggest_outcome
 
 
+@lru_cache(maxsize=1)
 def _scoring() -> Any:
     """okrlib.scoring (imported when first needed)."""
     from . import scoring
@@ -407,6 +409,12 @@ class _Context:
         if patterns is not None:
             hits.update(bisect_right(starts, m.start()) - 1 for m in patterns.finditer(lowered))
         return {krs[i].id for i in hits}
+
+    @cached_property
+    def word_hit_krs(self) -> list[KeyResult]:
+        """The KRs whose id is in ``word_hits``, in plan order: the rules that need a word skip the others."""
+        hits = self.word_hits
+        return [kr for kr in self.wb.key_results if kr.id in hits]
 
     @staticmethod
     def _may_be_activity(text: str) -> bool:
@@ -570,7 +578,10 @@ def _metric_not_covered(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         if pg is None or not pg.metric.strip() or not krs:
             continue
         key = _name_key(pg.metric)
-        if not any(_measures(key, kr, ctx) for kr in krs):
+        for kr in krs:  # a plain loop: any(<generator>) pays a generator frame per objective
+            if _measures(key, kr, ctx):
+                break
+        else:
             yield _o(o, goal=pg.id, metric=pg.metric)
 
 
@@ -683,9 +694,8 @@ def _no_baseline(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
 @rule("kr-is-activity")
 def _is_activity(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
     _, suggest = _analyzer()
-    hits = ctx.word_hits
-    for kr in ctx.wb.key_results:
-        if kr.id not in hits or not ctx.may_be_activity(kr):
+    for kr in ctx.word_hit_krs:  # the others hold no activity word: no activity
+        if not ctx.may_be_activity(kr):
             continue
         a = ctx.analysis(kr)
         if not getattr(a, "is_activity", False):
@@ -714,9 +724,8 @@ def _goal_outcome(ctx: _Context, kr: KeyResult) -> Optional[tuple[str, str]]:
 
 @rule("kr-jargon")
 def _jargon(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
-    hits = ctx.word_hits
-    for kr in ctx.wb.key_results:
-        if kr.id not in hits or not ctx.may_be_activity(kr):
+    for kr in ctx.word_hit_krs:  # the others hold no jargon word
+        if not ctx.may_be_activity(kr):
             continue
         words = getattr(ctx.analysis(kr), "jargon", ()) or ()
         if words:

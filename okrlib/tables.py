@@ -50,29 +50,27 @@ import datetime as dt
 import io
 import os
 import re
-import types
-import typing
 import unicodedata
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 
 from . import labels
 from ._resources import data_file
 from .errors import Problem, WorkbookError, problem
-from .model import SCHEMA_VERSION, SECTIONS, Meta, Ref, Workbook
+from .fields import TABLES, FieldInfo, fields
+from .model import SCHEMA_VERSION, SECTIONS, Workbook
 from .store import atomic_write, from_data, to_data
 
 __all__ = ["frames", "from_frames", "to_excel", "read_excel", "to_csv", "read_csv", "TABLES", "LIST_SEPARATOR"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-TABLES: tuple[str, ...] = ("meta", *SECTIONS)
-"""Names of the tables, in order: ``frames()`` keys, CSV file stems, sheet order."""
+# TABLES (from okrlib.fields): the names of the tables, in order: ``frames()`` keys, CSV file
+# stems, sheet order.
 
 LIST_SEPARATOR = "、"
 """Joins a list (``affects``, ``collaborators``) into one spreadsheet cell."""
@@ -96,93 +94,8 @@ _EXCEL_FIRST_DATE = dt.date(1900, 3, 1)
 # --------------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class _Column:
-    """One table column: the field it holds and how its cells convert."""
-
-    name: str  # dotted field code, also the frame column name
-    kind: str  # "text" | "id" | "choice" | "int" | "float" | "bool" | "date" | "list"
-    optional: bool  # None is a valid value
-    blank_ok: bool  # "" is a valid value: an empty cell reads as "" (else the key is left out)
-    required: bool  # no default: a table with rows but without this column is reported
-    vocab: Optional[str]  # choices: the vocab.yaml list, for labels
-    zh: str
-    en: str
-
-
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """(inner type, optional) with Annotated and Optional peeled off."""
-    optional = False
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin is Union or origin is getattr(types, "UnionType", None):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(args) < len(typing.get_args(annotation))
-            annotation = args[0]
-        else:
-            return annotation, optional
-
-
-def _vocab_of(codes: Iterable[str]) -> Optional[str]:
-    wanted = set(codes)
-    for name, entries in data_file("vocab").items():
-        if set(entries) == wanted:
-            return name
-    return None
-
-
-def _label(section: str, field: str) -> tuple[str, str]:
-    return labels.field(section, field, "zh"), labels.field(section, field, "en")
-
-
-def _columns(section: str, model: type[BaseModel], prefix: str = "", parent_required: bool = True) -> list[_Column]:
-    out: list[_Column] = []
-    for name, info in model.model_fields.items():
-        code = prefix + name
-        inner, optional = _unwrap(info.annotation)
-        required = parent_required and info.is_required()
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            out += _columns(section, inner, code + ".", required)
-            continue
-        vocab = None
-        if typing.get_origin(inner) is typing.Literal:
-            kind, vocab = "choice", _vocab_of(typing.get_args(inner))
-        elif typing.get_origin(inner) is list:
-            kind = "list"
-        elif inner is bool:
-            kind = "bool"
-        elif inner is int:
-            kind = "int"
-        elif inner is float:
-            kind = "float"
-        elif inner is dt.date:
-            kind = "date"
-        elif inner is str:
-            is_id = name == "id" or any(isinstance(m, Ref) for m in info.metadata)
-            kind = "id" if is_id else "text"
-        else:  # pragma: no cover - a new field type needs a rule here
-            raise TypeError(f"okrlib.tables: no column rule for {section}.{code}: {info.annotation!r}")
-        default = None if info.is_required() else info.get_default(call_default_factory=True)
-        zh, en = _label(section, code)
-        out.append(
-            _Column(
-                name=code,
-                kind=kind,
-                optional=optional,
-                blank_ok=kind == "text" and isinstance(default, str),
-                required=required,
-                vocab=vocab,
-                zh=zh,
-                en=en,
-            )
-        )
-    return out
-
-
-_SPECS: dict[str, list[_Column]] = {"meta": _columns("meta", Meta)}
-_SPECS.update({name: _columns(name, section.row) for name, section in SECTIONS.items()})
+_Column = FieldInfo
+_SPECS: dict[str, tuple[FieldInfo, ...]] = {table: fields(table) for table in TABLES}
 
 
 def _norm(text: str) -> str:

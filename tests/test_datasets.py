@@ -72,7 +72,7 @@ def test_a_bad_cell_is_a_problem_never_an_exception(value):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "t.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
+            w = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a bare \r would end the row
             w.writerow([c.name for c in SPEC.columns])
             w.writerow(["R0", value, value, value, value, value, value, value])
         frames, problems = read_tables(Path(tmp), {"t": SPEC})
