@@ -108,6 +108,19 @@ def _confident_draft(d: dict[str, Any]) -> None:
         d["checkins"].append({"id": f"C9{i}", "key_result": kr["id"], "date": dt.date(2027, 1, 1), "confidence": 10})
 
 
+def _low_confidence(d: dict[str, Any], logged: bool = False) -> None:
+    for i, day in enumerate((3, 6, 9)):
+        d["checkins"].append({"id": f"C8{i}", "key_result": "KR1.2", "date": dt.date(2027, 1, day), "confidence": 2})
+    if logged:
+        d["adjustments"].append({"id": "A8", "date": dt.date(2027, 1, 9), "relates_to": "O1", "change": "增派 1 名客服培训师",
+                                 "reason": "满意度连续三周偏低", "approved_by": "产品总监"})
+
+
+def _growth_without_retention(d: dict[str, Any]) -> None:
+    d["product_goals"][0].update(metric="付费客户数", statement="中型付费客户数从 300 家提升至 400 家")
+    _kr(d, "KR1.3").update(statement="中型客户新签数从 80 家提升至 100 家", metric="新签数")
+
+
 def _raise_target(d: dict[str, Any]) -> None:
     _kr(d, "KR1.1")["target"] = 80
 
@@ -161,6 +174,14 @@ CASES: dict[str, dict[str, Any]] = {
     "owner-overcommitted": {"bad": _all_owned_by_one, "target": "王敏"},
     "kr-dimension-balance": {"bad": lambda d: [kr.update(dimension="user") for kr in d["key_results"]], "target": "O1"},
     "checkin-stale": {"bad": lambda d: None, "bad_kw": {"as_of": dt.date(2027, 3, 1)}, "target": "KR1.1"},
+    "o-jargon": {"bad": _set_row("objectives", "O1", statement="赋能中型客户,打造服务闭环"), "target": "O1"},
+    "okr-no-retention-kr": {"bad": _growth_without_retention, "target": "O1"},
+    "risk-no-response": {"bad": _set_row("risks", "R1", response=""), "target": "R1"},
+    "checkin-low-confidence-unhandled": {
+        "good": lambda d: _low_confidence(d, logged=True),
+        "bad": _low_confidence,
+        "target": "KR1.2",
+    },
     "target-changed-unlogged": {
         "good": _raise_target_logged,
         "bad": _raise_target,
@@ -265,8 +286,10 @@ def test_the_bad_plan_trips_the_pitfalls_and_the_required_rules():
     report = check(Workbook.load(BAD), as_of=dt.date(2027, 3, 1))
     fired = {f.rule for f in report.findings}
     assert REQUIRED_RULES <= fired
-    # everything but what needs a second version, or cross-department rows it does not have
-    assert set(rule_table()) - fired == {"target-changed-unlogged", "cross-dept-unlisted", "cross-dept-not-agreed"}
+    # everything but what needs a second version, cross-department rows it does not have, or a
+    # To B product (it is a To C app)
+    assert set(rule_table()) - fired == {"target-changed-unlogged", "cross-dept-unlisted", "cross-dept-not-agreed",
+                                         "okr-no-retention-kr"}
     assert {report.status(i) for i in ("M2-1", "M2-2", "M2-3")} == {"fail"}
     assert not report.ok and report.score < 30
     activity = {f.target: f for f in report.by_rule("kr-is-activity")}
@@ -284,7 +307,7 @@ def test_indicator_status_and_score():
     assert report.status("T10-7") == "fail" and report.status("T10-8") == "warn"
     assert report.indicator("T10-7").findings == 1
     assert report.score == 85.0  # (8 x 1 + 0.5 + 0) / 10
-    assert [i.id for i in report.indicators if not i.scored] == ["M2-1", "M2-2", "M2-3", "T11-1", "T14-1", "T15-1"]
+    assert [i.id for i in report.indicators if not i.scored] == ["M2-1", "M2-2", "M2-3", "T11-1", "T14-1", "T15-1", "T15-2"]
     _kr(data, "KR1.3")["collaborators"] = ["法务部"]  # a pitfall indicator follows its T10 rules
     assert run_check(data).status("M2-3") == "warn"
 
