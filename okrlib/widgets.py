@@ -1,0 +1,650 @@
+"""The course's tools as ipywidgets forms, bound to the participant's plan file.
+
+A thin shell over okrlib.editing (what is read, checked and saved), okrlib.analyze (live KR
+feedback), okrlib.checks (the T10 checklist) and okrlib.reference (the libraries): every
+decision is made there and tested without a browser; this module only lays widgets out.
+
+What a participant can count on in every form:
+
+* a refused edit shows its reason in Chinese under the field, keeps what was typed, and leaves
+  the file untouched; an accepted edit is saved at once (atomically) and says so;
+* a form opens with what was saved, so a restarted kernel loses nothing;
+* labels are shown whole (never cut to the widget's description width);
+* text from the plan is always shown as text (escaped), never run as HTML.
+
+``tool("T04", plan)`` builds any tool of the course from okrlib/data/tools.yaml.
+Headless runs (papermill) pass ``samples=[{field: text, ...}, ...]``: each sample goes through
+the same submit path a click takes.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+
+import ipywidgets as W
+
+from . import editing, labels
+from ._resources import data_file
+from .editing import EditError, PlanFile
+from .errors import WorkbookError
+from .fields import FieldInfo, fields as field_infos
+from .model import Workbook
+
+__all__ = ["SectionForm", "OkrEditor", "ChecklistView", "ReferenceBrowser", "AlignmentBaseline", "ReviewForm",
+           "tool", "tools", "open_plan"]
+
+PlanLike = Union[PlanFile, str, Path]
+_LONG = {"statement", "description", "need", "change", "reason", "text", "action", "evidence", "note",
+         "success_measure", "comment", "relevance_note"}
+_LABEL_WIDTH = "11em"
+_STYLE = """<style>
+.okr-label {font-weight: 600; padding-top: 4px; line-height: 1.35; white-space: normal; word-break: break-all;}
+.okr-error {color: #b42318; font-size: 0.92em; margin: 0 0 4px 11.5em;}
+.okr-ok {color: #067647;} .okr-bad {color: #b42318;} .okr-help {color: #475467; margin: 2px 0 8px 0;}
+.okr-table {border-collapse: collapse; font-size: 0.92em;} .okr-table td, .okr-table th {border: 1px solid #d0d5dd; padding: 3px 8px; text-align: left; vertical-align: top;}
+.okr-pass {background: #dcfae6;} .okr-warn {background: #fef0c7;} .okr-fail {background: #fee4e2;}
+</style>"""
+
+
+def esc(value: Any) -> str:
+    """Text from a plan or a case, made safe to put in HTML."""
+    return html.escape("" if value is None else str(value))
+
+
+def open_plan(path: Union[str, Path], **new: Any) -> PlanFile:
+    """The participant's plan file (created with ``new`` basics when it does not exist yet)."""
+    return PlanFile(path, **new)
+
+
+def _plan(plan: PlanLike) -> PlanFile:
+    return plan if isinstance(plan, PlanFile) else PlanFile(plan)
+
+
+class _Shown:
+    """Display protocol: a tool displays as its widget tree."""
+
+    widget: W.Widget
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# A form over one section of the plan
+# --------------------------------------------------------------------------------------------
+
+
+class SectionForm(_Shown):
+    """Add, edit and delete the rows of one section; or edit the plan's basics (``meta``)."""
+
+    def __init__(
+        self,
+        plan: PlanLike,
+        section: str,
+        *,
+        fields: Optional[Sequence[str]] = None,
+        title: str = "",
+        help: str = "",
+        samples: Optional[Iterable[Mapping[str, Any]]] = None,
+    ) -> None:
+        self.plan = _plan(plan)
+        self.section = section
+        infos = {f.name: f for f in field_infos(section)}
+        names = list(fields) if fields else list(infos)
+        unknown = [n for n in names if n not in infos]
+        if unknown:
+            raise ValueError(f"{section} has no fields {unknown}")
+        self.infos = [infos[n] for n in names]
+        self.key = editing.key_field(section)
+        self.current: Optional[str] = None  # the key of the row shown; None: a new row
+        self.inputs: dict[str, W.Widget] = {}
+        self.errors: dict[str, W.HTML] = {}
+        rows = []
+        for info in self.infos:
+            widget = self._input(info)
+            self.inputs[info.name] = widget
+            self.errors[info.name] = W.HTML("")
+            star = " <span class='okr-bad'>*</span>" if info.required else ""
+            label = W.HTML(f"<div class='okr-label'>{esc(info.zh)}{star}</div>",
+                           layout=W.Layout(width=_LABEL_WIDTH, min_width=_LABEL_WIDTH))
+            rows.append(W.VBox([W.HBox([label, widget]), self.errors[info.name]]))
+        self.chooser = W.Dropdown(layout=W.Layout(width="32em"))
+        self.chooser.observe(self._chosen, names="value")
+        self.save_button = W.Button(description="保存", button_style="primary", icon="check")
+        self.new_button = W.Button(description="新建一条", icon="plus")
+        self.delete_button = W.Button(description="删除", button_style="danger", icon="trash")
+        self.save_button.on_click(lambda _: self.submit())
+        self.new_button.on_click(lambda _: self.new())
+        self.delete_button.on_click(lambda _: self.delete())
+        self._confirm_delete = False
+        self.status = W.HTML("")
+        head = [W.HTML(_STYLE + (f"<h4>{esc(title)}</h4>" if title else "") + (f"<div class='okr-help'>{esc(help)}</div>" if help else ""))]
+        is_list = section != "meta"
+        if is_list:
+            head.append(W.HBox([W.HTML(f"<div class='okr-label'>选择{esc(labels.item(section))}</div>",
+                                       layout=W.Layout(width=_LABEL_WIDTH, min_width=_LABEL_WIDTH)), self.chooser]))
+        buttons = [self.save_button] + ([self.new_button, self.delete_button] if is_list else [])
+        self.widget = W.VBox(head + rows + [W.HBox(buttons), self.status])
+        self.plan.on_change(self._plan_changed)
+        self._refresh_choices()
+        first = self._keys()[:1]
+        if section == "meta":
+            self.show(None)  # the plan's basics, as saved
+        elif first:
+            self.show(first[0])
+        else:
+            self.new()
+        for sample in samples or ():
+            if section == "meta":
+                self.show(None)
+            else:
+                self.new()
+            self.fill(sample)
+            self.submit()
+
+    # ---- widgets --------------------------------------------------------------------------
+
+    def _input(self, info: FieldInfo) -> W.Widget:
+        full = W.Layout(width="32em")
+        if info.kind == "bool":
+            return W.Checkbox(indent=False)
+        if info.kind == "choice":
+            opts = [(label, code) for code, label in info.choices()]
+            return W.Dropdown(options=([("—", None)] if info.optional else []) + opts, layout=full)
+        if info.kind == "id" and info.ref:
+            return W.Dropdown(options=[("—", None)], layout=full)
+        if info.kind == "list" and info.ref:
+            return W.SelectMultiple(options=[], rows=4, layout=full)
+        last = info.name.rsplit(".", 1)[-1]
+        if info.kind == "text" and (last in _LONG or info.name.startswith("decode.")):
+            return W.Textarea(layout=W.Layout(width="32em", height="4.2em"), continuous_update=False)
+        placeholder = {"float": "如 300万、85%、1,200", "int": "整数", "date": "如 2027-03-31",
+                       "list": "多个用顿号分隔,如 销售部、客服部"}.get(info.kind, "")
+        return W.Text(placeholder=placeholder, layout=full, continuous_update=False)
+
+    def _keys(self) -> list[str]:
+        if self.section == "meta":
+            return []
+        return [getattr(r, self.key) for r in self.plan.workbook.rows(self.section)]
+
+    def _refresh_choices(self) -> None:
+        wb = self.plan.workbook
+        for info in self.infos:
+            widget = self.inputs[info.name]
+            if info.ref and isinstance(widget, (W.Dropdown, W.SelectMultiple)):
+                options = editing.ref_options(wb, info)
+                if isinstance(widget, W.Dropdown):
+                    keep = widget.value
+                    widget.options = ([("—", None)] if info.optional or not options else []) + options
+                    ids = {v for _, v in options}
+                    widget.value = keep if keep in ids else (None if info.optional or not options else options[0][1])
+                else:
+                    keep = tuple(v for v in widget.value if v in {i for _, i in options})
+                    widget.options = options
+                    widget.value = keep
+        if self.section != "meta":
+            rows = self.plan.workbook.rows(self.section)
+            options = [(editing.row_label(r), getattr(r, self.key)) for r in rows]
+            self._quiet = True
+            self.chooser.options = [("(新的一条)", None)] + options
+            self.chooser.value = self.current if self.current in {k for _, k in options} else None
+            self._quiet = False
+
+    _quiet = False
+
+    def _chosen(self, change: Any) -> None:
+        if self._quiet:
+            return
+        if change["new"] is None:
+            self.new()
+        else:
+            self.show(change["new"])
+
+    def _plan_changed(self, _wb: Workbook) -> None:
+        self._refresh_choices()
+
+    # ---- what a participant does ----------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """What is typed in the form now, field by field."""
+        out = {}
+        for name, widget in self.inputs.items():
+            value = widget.value
+            out[name] = list(value) if isinstance(widget, W.SelectMultiple) else value
+        return out
+
+    def fill(self, values: Mapping[str, Any]) -> None:
+        """Type into the form (tests and headless runs do what a participant would)."""
+        for name, value in values.items():
+            if name not in self.inputs:
+                raise KeyError(f"{self.section} form has no field {name!r}")
+            self._set(self.inputs[name], self._field(name), value)
+
+    def _field(self, name: str) -> FieldInfo:
+        return next(f for f in self.infos if f.name == name)
+
+    @staticmethod
+    def _set(widget: W.Widget, info: FieldInfo, value: Any) -> None:
+        if isinstance(widget, W.SelectMultiple):
+            if isinstance(value, str):
+                value = [v for v in editing.split_list(value)]
+            known = {v for _, v in widget.options}
+            widget.value = tuple(v for v in (value or ()) if v in known)
+        elif isinstance(widget, W.Dropdown):
+            codes = [v for _, v in widget.options]
+            if value not in codes and isinstance(value, str):  # a label typed for a code
+                value = next((v for lbl, v in widget.options if lbl == value or lbl.split(" ", 1)[0] == value), value)
+            widget.value = value if value in codes else widget.value
+        elif isinstance(widget, W.Checkbox):
+            widget.value = bool(value)
+        else:
+            widget.value = "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+    def show(self, key: Optional[str]) -> None:
+        """Show a saved row (its key), as saved."""
+        self.current = key
+        values = editing.form_values(self.plan.workbook, self.section, key)
+        self._clear_errors()
+        for info in self.infos:
+            self._set(self.inputs[info.name], info, values.get(info.name))
+        self._quiet = True
+        if self.section != "meta":
+            self.chooser.value = key if key in {v for _, v in self.chooser.options} else None
+        self._quiet = False
+
+    def new(self) -> None:
+        """An empty row with a free id (the participant may change it)."""
+        self.current = None
+        values = editing.form_values(None, self.section)
+        if "id" in self.inputs:
+            parent = self.inputs["objective"].value if "objective" in self.inputs else None
+            values["id"] = editing.next_id(self.plan.workbook, self.section, parent)
+        self._clear_errors()
+        for info in self.infos:
+            if isinstance(self.inputs[info.name], W.Dropdown) and values.get(info.name) is None and not info.optional:
+                continue  # keep the first choice of a required drop-down
+            self._set(self.inputs[info.name], info, values.get(info.name))
+        self._quiet = True
+        if self.section != "meta":
+            self.chooser.value = None
+        self._quiet = False
+        self.status.value = ""
+
+    def _clear_errors(self) -> None:
+        for box in self.errors.values():
+            box.value = ""
+
+    def submit(self) -> bool:
+        """Check and save what is typed; True when saved. A refusal changes nothing but the messages."""
+        self._clear_errors()
+        self._confirm_delete = False
+        values = self.values()
+        try:
+            self.plan.apply(self.section, values, self.current if self.section != "meta" else None)
+        except EditError as exc:
+            general = []
+            for name, problems in exc.by_field.items():
+                text = "<br>".join(esc(p.message_zh) for p in problems)
+                if name in self.errors:
+                    self.errors[name].value = f"<div class='okr-error'>⚠ {text}</div>"
+                else:
+                    general.append(text)
+            n = len(exc.problems)
+            extra = f"<br>{'<br>'.join(general)}" if general else ""
+            self.status.value = f"<span class='okr-bad'>✗ 有 {n} 处需要修改,文件没有改动。{extra}</span>"
+            return False
+        except (OSError, WorkbookError) as exc:
+            self.status.value = f"<span class='okr-bad'>✗ 无法保存:{esc(exc)}</span>"
+            return False
+        if self.section != "meta":
+            key = values.get(self.key)
+            self.current = key
+            self._refresh_choices()
+            self.show(key)
+        else:
+            self.show(None)
+        self.status.value = f"<span class='okr-ok'>✓ 已保存到 {esc(self.plan.path.name)}</span>"
+        return True
+
+    def delete(self) -> bool:
+        """Delete the row shown (asks once more first); refused while other rows point to it."""
+        if self.current is None:
+            self.status.value = "<span class='okr-bad'>这一条还没有保存,无需删除。</span>"
+            return False
+        if not self._confirm_delete:
+            self._confirm_delete = True
+            self.status.value = f"<span class='okr-bad'>再点一次“删除”以确认删除 {esc(self.current)}。</span>"
+            return False
+        self._confirm_delete = False
+        try:
+            self.plan.delete(self.section, self.current)
+        except EditError as exc:
+            self.status.value = f"<span class='okr-bad'>✗ {'<br>'.join(esc(p.message_zh) for p in exc.problems)}</span>"
+            return False
+        gone = self.current
+        self._refresh_choices()
+        keys = self._keys()
+        self.show(keys[0]) if keys else self.new()
+        self.status.value = f"<span class='okr-ok'>✓ 已删除 {esc(gone)}</span>"
+        return True
+
+
+# --------------------------------------------------------------------------------------------
+# The O/KR editor with live analysis, and the checklist
+# --------------------------------------------------------------------------------------------
+
+
+def analysis_html(text: str) -> str:
+    """What okrlib.analyze reads in a KR sentence, as a participant sees it while typing."""
+    from .analyze import analyze_kr, suggest_outcome
+
+    if not text.strip():
+        return "<div class='okr-help'>输入 KR 后,这里会即时显示分析结果。</div>"
+    a = analyze_kr(text)
+
+    def mark(ok: bool, yes: str, no: str) -> str:
+        return f"<span class='okr-ok'>✓ {yes}</span>" if ok else f"<span class='okr-bad'>✗ {no}</span>"
+
+    number = lambda x: "—" if x is None else f"{x:,.10g}"  # noqa: E731
+    rows = [
+        ("可量化", mark(a.measurable, "可量化", "没有可衡量的数字")),
+        ("结果还是活动", mark(not a.is_activity, "是结果", f"是活动({esc('、'.join(a.activity_words))})" if a.activity_words else "是活动")),
+        ("指标", esc(a.metric or "—")),
+        ("基线 → 目标", f"{number(a.baseline)} → {number(a.target)} {esc(a.unit or '')}"),
+        ("方向", esc(labels.choice("direction", a.direction) or "—")),
+        ("维度", esc(labels.choice("kr_dimension", a.dimension) or "—")),
+    ]
+    if a.jargon:
+        rows.append(("空话", f"<span class='okr-bad'>{esc('、'.join(a.jargon))}</span>"))
+    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    hint = ""
+    if a.is_activity or not a.measurable:
+        zh, _ = suggest_outcome(a)
+        hint = f"<div class='okr-help'>改写建议:{esc(zh)}</div>"
+    return f"<table class='okr-table'>{body}</table>{hint}"
+
+
+class OkrEditor(_Shown):
+    """T10: objectives and KRs, the KR's analysis as it is typed, and the checklist after saving."""
+
+    def __init__(self, plan: PlanLike, *, profile: str = "course", samples: Optional[Mapping[str, Any]] = None) -> None:
+        self.plan = _plan(plan)
+        samples = samples or {}
+        self.objectives = SectionForm(self.plan, "objectives", title="目标 O", samples=samples.get("objectives"),
+                                      help="O 要有挑战性、与策略相关、简洁;写明它来自哪个产品目标。")
+        self.key_results = SectionForm(self.plan, "key_results", title="关键结果 KR",
+                                       help="从用户/客户、商业、技术三个维度写 KR:将[指标]从[基线]提升至[目标]。")
+        statement = self.key_results.inputs["statement"]
+        statement.continuous_update = True  # feedback as the participant types
+        self.analysis = W.HTML(analysis_html(statement.value))
+        statement.observe(lambda c: setattr(self.analysis, "value", analysis_html(c["new"] or "")), names="value")
+        self.use_numbers = W.Button(description="填入解析出的数字", icon="magic")
+        self.use_numbers.on_click(lambda _: self.fill_from_analysis())
+        self.checklist = ChecklistView(self.plan, profile=profile)
+        for sample in samples.get("key_results") or ():
+            self.key_results.new()
+            self.key_results.fill(sample)
+            self.analysis.value = analysis_html(self.key_results.inputs["statement"].value)
+            self.key_results.submit()
+        panel = W.VBox([W.HTML("<b>KR 即时分析</b>"), self.analysis, self.use_numbers], layout=W.Layout(margin="0 0 0 16px"))
+        self.widget = W.VBox([self.objectives.widget, W.HBox([self.key_results.widget, panel]), self.checklist.widget])
+
+    def fill_from_analysis(self) -> None:
+        """Copy the metric, numbers, unit and direction read from the sentence into the form's fields."""
+        from .analyze import analyze_kr
+
+        a = analyze_kr(self.key_results.inputs["statement"].value or "")
+        found = {"metric": a.metric, "baseline": a.baseline, "target": a.target, "unit": a.unit,
+                 "direction": a.direction, "dimension": a.dimension}
+        infos = {f.name: f for f in self.key_results.infos}
+        self.key_results.fill({k: editing.show(v, infos[k]) for k, v in found.items() if v is not None and k in infos})
+
+
+class ChecklistView(_Shown):
+    """The T10 checklist of the plan as a coloured table, with each finding and its fix; follows the plan."""
+
+    def __init__(self, plan: PlanLike, *, profile: str = "course", as_of: Any = None) -> None:
+        from .checks import profiles
+
+        self.plan = _plan(plan)
+        self.as_of = as_of
+        self.profile = W.Dropdown(options=[(p, p) for p in profiles()], value=profile, layout=W.Layout(width="14em"))
+        self.out = W.HTML()
+        self.profile.observe(lambda _: self.refresh(), names="value")
+        self.plan.on_change(lambda _: self.refresh())
+        self.widget = W.VBox([W.HBox([W.HTML("<b>OKR 校验表(T10)</b>&nbsp;规范:"), self.profile]), self.out])
+        self.refresh()
+
+    def refresh(self) -> None:
+        from .checks import check
+
+        self.report = check(self.plan.workbook, self.profile.value, as_of=self.as_of)
+        self.out.value = checklist_html(self.report)
+
+
+def checklist_html(report: Any) -> str:
+    """A check report as HTML: the score, the indicators coloured pass/warn/fail, the findings."""
+    status_zh = {"pass": "通过", "warn": "警告", "fail": "不通过"}
+    sev_zh = {"error": "错误", "warning": "警告", "info": "提示"}
+    rows = "".join(
+        f"<tr class='okr-{i.status}'><td>{esc(i.id)}</td><td>{esc(i.dimension_zh)}</td><td>{esc(i.name_zh)}</td>"
+        f"<td>{status_zh[i.status]}</td><td>{i.findings}</td></tr>"
+        for i in report.indicators
+    )
+    findings = "".join(
+        f"<li><b>[{sev_zh.get(f.severity, f.severity)}] {esc(f.target)}</b> {esc(f.message_zh)}"
+        f"<br><span class='okr-help'>建议:{esc(f.hint)}</span></li>"
+        for f in report.findings
+    )
+    return (
+        _STYLE + f"<div>总分 <b>{report.score:g}</b> / 100</div>"
+        f"<table class='okr-table'><tr><th>编号</th><th>维度</th><th>指标</th><th>结果</th><th>问题数</th></tr>{rows}</table>"
+        + (f"<ol>{findings}</ol>" if findings else "<p class='okr-ok'>没有发现问题。</p>")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Reference libraries, the alignment baseline, the review
+# --------------------------------------------------------------------------------------------
+
+
+class ReferenceBrowser(_Shown):
+    """A reference library (T01, T03, T09, T11, T15, T18 ...) with a filter per category column and a search box."""
+
+    def __init__(self, library: str, *, max_rows: int = 60) -> None:
+        import pandas as pd
+
+        from . import reference
+
+        ref = reference.get(library)
+        self.frame = ref.frame
+        self.max_rows = max_rows
+        self.filters: dict[str, W.Dropdown] = {}
+        for col in self.frame.columns:
+            if isinstance(self.frame[col].dtype, pd.CategoricalDtype) and col not in ("source_status",):
+                cats = [str(c) for c in self.frame[col].cat.categories]
+                dd = W.Dropdown(options=[("全部", None)] + [(c, c) for c in cats], description="", layout=W.Layout(width="12em"))
+                dd.observe(lambda _: self.refresh(), names="value")
+                self.filters[col] = dd
+        self.search = W.Text(placeholder="搜索关键词", layout=W.Layout(width="16em"), continuous_update=False)
+        self.search.observe(lambda _: self.refresh(), names="value")
+        self.out = W.HTML()
+        bar = [W.VBox([W.HTML(f"<div class='okr-label'>{esc(col)}</div>"), dd]) for col, dd in self.filters.items()]
+        bar.append(W.VBox([W.HTML("<div class='okr-label'>搜索</div>"), self.search]))
+        head = W.HTML(_STYLE + f"<h4>{esc(ref.info.id)} {esc(ref.info.title)}</h4><div class='okr-help'>{esc(ref.description)}</div>")
+        self.widget = W.VBox([head, W.HBox(bar, layout=W.Layout(flex_flow="row wrap")), self.out])
+        self.refresh()
+
+    def rows(self) -> Any:
+        """The rows the filters and the search let through."""
+        df = self.frame
+        for col, dd in self.filters.items():
+            if dd.value is not None:
+                df = df[df[col].astype(str) == dd.value]
+        term = self.search.value.strip()
+        if term:
+            mask = df.astype(str).apply(lambda s: s.str.contains(term, regex=False)).any(axis=1)
+            df = df[mask]
+        return df
+
+    def refresh(self) -> None:
+        df = self.rows()
+        shown = df.head(self.max_rows)
+        more = f"<div class='okr-help'>共 {len(df)} 条,显示前 {len(shown)} 条</div>" if len(df) > len(shown) else \
+            f"<div class='okr-help'>共 {len(df)} 条</div>"
+        self.out.value = more + shown.to_html(index=False, escape=True, na_rep="", classes="okr-table", border=0)
+
+
+class AlignmentBaseline(_Shown):
+    """T02: each O and its KRs against the baseline rules they must all meet."""
+
+    def __init__(self, plan: PlanLike, rules: Sequence[str]) -> None:
+        self.plan = _plan(plan)
+        self.rules = list(rules)
+        self.out = W.HTML()
+        self.plan.on_change(lambda _: self.refresh())
+        self.widget = W.VBox([self.out])
+        self.refresh()
+
+    def refresh(self) -> None:
+        from .checks import check, rule_table
+
+        wb = self.plan.workbook
+        report = check(wb)
+        table = rule_table()
+        bad = {(f.rule, f.target) for f in report.findings}
+        head = "".join(f"<th>{esc(r)}</th>" for r in self.rules)
+        body = []
+        for o in wb.objectives:
+            ids = [o.id] + [kr.id for kr in wb.key_results if kr.objective == o.id]
+            for rid in ids:
+                cells = []
+                for r in self.rules:
+                    hit = (r, rid) in bad
+                    cells.append(f"<td class='okr-{'fail' if hit else 'pass'}'>{'✗' if hit else '✓'}</td>")
+                row = wb.get(rid)
+                body.append(f"<tr><td>{esc(editing.row_label(row))}</td>{''.join(cells)}</tr>")
+        legend = "".join(f"<li><b>{esc(r)}</b>:{esc(table[r]['message_zh'].split('「')[0])}</li>" for r in self.rules if r in table)
+        self.out.value = _STYLE + (f"<table class='okr-table'><tr><th>O / KR</th>{head}</tr>{''.join(body)}</table>"
+                                   if body else "<p>计划中还没有 O。</p>") + f"<ul class='okr-help'>{legend}</ul>"
+
+
+class ReviewForm(_Shown):
+    """T16: score each KR 0.0-1.0 (suggested from its check-ins), see each O's score and colour band."""
+
+    def __init__(self, plan: PlanLike, *, samples: Optional[Iterable[Mapping[str, Any]]] = None, **form: Any) -> None:
+        self.plan = _plan(plan)
+        self.form = SectionForm(self.plan, "review_scores", samples=samples, **form)
+        self.suggest = W.Button(description="按进展建议得分", icon="calculator")
+        self.suggest.on_click(lambda _: self.suggest_score())
+        self.summary = W.HTML()
+        self.plan.on_change(lambda _: self.refresh())
+        self.widget = W.VBox([self.form.widget, self.suggest, self.summary])
+        self.refresh()
+
+    def suggest_score(self) -> Optional[float]:
+        """Fill the score from the KR's latest check-in (okrlib.scoring), when it has one."""
+        from .scoring import kr_score_at
+
+        kr = self.form.inputs["key_result"].value
+        score = kr_score_at(self.plan.workbook, kr) if kr else None
+        if score is not None:
+            self.form.fill({"score": f"{score:.2f}"})
+        return score
+
+    def refresh(self) -> None:
+        from .scoring import band, band_label, objective_score
+
+        wb = self.plan.workbook
+        given = {s.key_result: s.score for s in wb.review.scores}
+        rows = []
+        for o in wb.objectives:
+            krs = [kr for kr in wb.key_results if kr.objective == o.id]
+            scored = [(kr, given[kr.id]) for kr in krs if kr.id in given]
+            if scored:
+                total = sum(kr.weight for kr, _ in scored)
+                value = sum(kr.weight * s for kr, s in scored) / total if total else None
+            else:
+                value = objective_score(wb, o.id)
+            shown = "—" if value is None else f"{value:.2f}({band_label(band(value))})"
+            rows.append(f"<tr><td>{esc(editing.row_label(o))}</td><td>{len(scored)}/{len(krs)}</td><td>{shown}</td></tr>")
+        self.summary.value = _STYLE + ("<table class='okr-table'><tr><th>O</th><th>已评分 KR</th><th>得分</th></tr>"
+                                       + "".join(rows) + "</table>" if rows else "")
+
+
+# --------------------------------------------------------------------------------------------
+# The tools of the course
+# --------------------------------------------------------------------------------------------
+
+
+def tools() -> dict[str, dict[str, Any]]:
+    """okrlib/data/tools.yaml: every tool of the course and how it is built."""
+    return data_file("tools")["tools"]
+
+
+class _Tool(_Shown):
+    def __init__(self, parts: list[Any], widget: W.Widget) -> None:
+        self.parts = parts
+        self.widget = widget
+
+    @property
+    def form(self) -> Any:
+        return next((p for p in self.parts if isinstance(p, (SectionForm, OkrEditor, ReviewForm))), None)
+
+
+def tool(tool_id: str, plan: Optional[PlanLike] = None, *, samples: Any = None, chart: bool = True) -> Any:
+    """A tool of the course by its id (``"T04"``), bound to the participant's plan when it edits one.
+
+    ``samples``: rows to submit at once, as a participant would (headless runs); for T10 a
+    mapping ``{"objectives": [...], "key_results": [...]}``.
+    """
+    spec = tools().get(tool_id)
+    if spec is None:
+        raise KeyError(f"no tool {tool_id!r}; the tools are {', '.join(tools())}")
+    kind = spec["kind"]
+    title = f"{tool_id} {spec['title']}" if tool_id.startswith("T") else spec["title"]
+    if kind == "reference":
+        return ReferenceBrowser(tool_id)
+    if plan is None:
+        raise ValueError(f"{tool_id} edits a plan: pass the plan file")
+    plan = _plan(plan)
+    parts: list[Any] = []
+    head = W.HTML(_STYLE + f"<h3>{esc(title)}</h3><div class='okr-help'>{esc(spec.get('help', ''))}</div>")
+    if kind == "okr_editor":
+        parts.append(OkrEditor(plan, samples=samples))
+    elif kind == "baseline":
+        parts.append(AlignmentBaseline(plan, spec.get("rules", [])))
+    elif kind == "review":
+        parts.append(ReviewForm(plan, fields=spec.get("fields"), samples=samples))
+    else:
+        parts.append(SectionForm(plan, spec["section"], fields=spec.get("fields"), samples=samples))
+    if spec.get("reference"):
+        parts.append(ReferenceBrowser(spec["reference"]))
+    widgets = [head] + [p.widget for p in parts]
+    if chart and spec.get("chart"):
+        parts.append(_ChartPanel(plan, spec["chart"]))
+        widgets.append(parts[-1].widget)
+    return _Tool(parts, W.VBox(widgets))
+
+
+class _ChartPanel(_Shown):
+    """A chart of okrlib.charts that follows the plan (redrawn after each saved edit)."""
+
+    def __init__(self, plan: PlanFile, name: str) -> None:
+        self.plan = plan
+        self.name = name
+        self.widget = W.Output()
+        plan.on_change(lambda _: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        from IPython.display import display
+
+        from . import charts
+
+        self.figure = getattr(charts, self.name)(self.plan.workbook)
+        self.widget.clear_output(wait=True)
+        with self.widget:
+            display(self.figure)

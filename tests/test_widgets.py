@@ -1,0 +1,141 @@
+"""The forms, without a browser: what a participant types, sees and keeps."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import ipywidgets as W
+import pytest
+
+from okrlib import Workbook, widgets
+from okrlib.widgets import SectionForm, analysis_html, checklist_html
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "docs" / "examples" / "plan.yaml"
+
+
+@pytest.fixture
+def plan_path(tmp_path) -> Path:
+    path = tmp_path / "plan.yaml"
+    shutil.copy(EXAMPLE, path)
+    return path
+
+
+def test_a_form_opens_with_what_was_saved(plan_path):
+    form = SectionForm(plan_path, "key_results")
+    saved = Workbook.load(plan_path).key_results[0]
+    assert form.current == saved.id and form.values()["statement"] == saved.statement
+    assert form.values()["target"] == "75"
+
+
+def test_bad_input_is_explained_under_its_field_kept_and_the_file_untouched(plan_path):
+    form = SectionForm(plan_path, "key_results")
+    form.new()
+    form.fill({"statement": "付费客户数从 300 提升至 450", "target": "约三百万", "due": "2027-02-30"})
+    before = plan_path.read_bytes()
+    assert form.submit() is False
+    assert plan_path.read_bytes() == before
+    assert "应为一个数字" in form.errors["target"].value and "2027-03-31" in form.errors["due"].value
+    assert form.errors["statement"].value == ""
+    assert "文件没有改动" in form.status.value
+    assert form.values()["target"] == "约三百万" and form.values()["due"] == "2027-02-30"  # nothing lost
+
+
+def test_good_input_is_saved_at_once_and_survives_a_restart(plan_path):
+    form = SectionForm(plan_path, "key_results")
+    form.new()
+    new_id = form.values()["id"]
+    form.fill({"statement": "付费客户数从 300 提升至 450", "target": "450", "baseline": "300", "due": "2027-03-31"})
+    assert form.submit() is True and "已保存" in form.status.value
+    assert Workbook.load(plan_path).get(new_id).target == 450
+    reopened = SectionForm(plan_path, "key_results")  # a new kernel: a new form on the same file
+    reopened.show(new_id)
+    assert reopened.values()["statement"] == "付费客户数从 300 提升至 450"
+
+
+def test_a_row_added_in_one_form_appears_in_the_next_form_s_choices(plan_path):
+    plan = widgets.open_plan(plan_path)
+    objectives = SectionForm(plan, "objectives")
+    krs = SectionForm(plan, "key_results")
+    objectives.new()
+    objectives.fill({"id": "O2", "statement": "让中型客户离不开知识库", "derived_from": "PG1"})
+    assert objectives.submit()
+    assert "O2" in {v for _, v in krs.inputs["objective"].options}
+
+
+def test_delete_asks_once_more_and_refuses_a_linked_row(plan_path):
+    form = SectionForm(plan_path, "objectives")
+    assert form.delete() is False and "再点一次" in form.status.value
+    assert form.delete() is False and "引用" in form.status.value
+    assert Workbook.load(plan_path).get("O1")
+
+
+def test_labels_are_shown_whole_not_in_the_cut_description(plan_path):
+    form = SectionForm(plan_path, "company_goals")
+    labels = [row.children[0].children[0] for row in form.widget.children if isinstance(row, W.VBox) and row.children
+              and isinstance(row.children[0], W.HBox)]
+    texts = " ".join(label.value for label in labels if isinstance(label, W.HTML))
+    assert "产品关联度(1-5)" in texts and "核心驱动因素" in texts
+    assert all(getattr(w, "description", "") == "" for w in form.inputs.values())
+
+
+def test_the_plan_basics_form(plan_path):
+    form = widgets.tool("plan", plan_path).form
+    form.fill({"team": "新的团队名"})
+    assert form.submit()
+    assert Workbook.load(plan_path).meta.team == "新的团队名"
+
+
+def test_samples_go_through_the_submit_path(plan_path):
+    tool = widgets.tool("T12", plan_path, samples=[{"id": "X9", "department": "法务部", "need": "合同模板审核", "agreed": True}])
+    assert Workbook.load(plan_path).get("X9").department == "法务部"
+    assert "已保存" in tool.form.status.value
+
+
+def test_live_kr_analysis_as_the_participant_types(plan_path):
+    editor = widgets.OkrEditor(plan_path)
+    editor.key_results.new()
+    editor.key_results.inputs["statement"].value = "优化推送功能"
+    assert "是活动" in editor.analysis.value and "推送打开率" in editor.analysis.value
+    editor.key_results.inputs["statement"].value = "推送打开率从 3% 提升至 5%"
+    assert "可量化" in editor.analysis.value and "3 → 5" in editor.analysis.value
+    editor.fill_from_analysis()
+    assert editor.key_results.values()["baseline"] == "3" and editor.key_results.values()["target"] == "5"
+
+
+def test_the_checklist_follows_the_plan_and_is_coloured(plan_path):
+    plan = widgets.open_plan(plan_path)
+    view = widgets.ChecklistView(plan)
+    assert "okr-warn" in view.out.value and "T10-1" in view.out.value
+    form = SectionForm(plan, "key_results")
+    form.show("KR1.1")
+    form.fill({"due": ""})
+    assert form.submit()
+    assert "okr-fail" in view.out.value  # KR1.1 lost its date: T10-7 fails
+
+
+def test_text_from_a_plan_is_shown_as_text_never_run(plan_path):
+    form = SectionForm(plan_path, "key_results")
+    form.new()
+    form.fill({"statement": "<script>alert(1)</script>付费客户数从 300 提升至 450", "target": "450"})
+    assert form.submit()
+    html = checklist_html(widgets.ChecklistView(plan_path).report) + analysis_html("<img src=x onerror=alert(1)>上线功能")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;img" in analysis_html("<img src=x onerror=alert(1)>上线功能")
+
+
+def test_every_tool_of_the_course_builds(plan_path):
+    for tool_id, spec in widgets.tools().items():
+        built = widgets.tool(tool_id, plan_path if spec["kind"] != "reference" else None)
+        assert isinstance(built.widget, W.Widget), tool_id
+
+
+def test_a_reference_library_filters_and_searches():
+    browser = widgets.ReferenceBrowser("T09")
+    all_rows = len(browser.rows())
+    browser.filters["product_type"].value = "to_b"
+    assert 0 < len(browser.rows()) < all_rows
+    browser.search.value = "续约"
+    assert all("续约" in " ".join(map(str, r)) for r in browser.rows().itertuples())
+    assert "<table" in browser.out.value
