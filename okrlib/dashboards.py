@@ -1,0 +1,210 @@
+"""The read-only dashboards instructors project and classes browse (served by Voilà).
+
+Each is a widget built here from okrlib's core and charts, so a dashboard notebook in
+``dashboards/`` is one line (``dashboards.case_explorer()``) and its behaviour is tested like the
+rest of okrlib. Nothing here writes a file: dashboards only read cases and plans.
+
+* ``case_explorer(role)``: pick a case; its story, the alignment chart, the checklist findings,
+  progress and risk charts (and the instructor's analysis in the instructor role);
+* ``team_plan(folder)``: pick a plan file from a folder; the traced chain, scores, confidence
+  trend, risks and the action plan;
+* ``okr_clinic()``: paste KR sentences, one a line; each one's analysis and a rewrite hint.
+
+All text from cases and plans is escaped before it is shown.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import ipywidgets as W
+
+from .widgets import _STYLE, analysis_html, checklist_html, esc
+
+__all__ = ["case_explorer", "team_plan", "okr_clinic", "plans_folder", "CaseExplorer", "TeamPlan", "OkrClinic"]
+
+
+def _show(out: W.Output, *objects: Any) -> None:
+    from IPython.display import display
+
+    out.clear_output(wait=True)
+    with out:
+        for obj in objects:
+            display(obj)
+
+
+def _html(text: str) -> Any:
+    from IPython.display import HTML
+
+    return HTML(_STYLE + text)
+
+
+def _frame_html(df: Any, empty: str = "(无)") -> str:
+    if df is None or len(df) == 0:
+        return f"<p class='okr-help'>{esc(empty)}</p>"
+    return df.to_html(index=False, escape=True, na_rep="", classes="okr-table", border=0)
+
+
+class CaseExplorer:
+    """Pick a case and see it whole."""
+
+    def __init__(self, role: str = "participant") -> None:
+        from . import cases
+
+        self.role = role
+        infos = cases.list()
+        self.chooser = W.Dropdown(options=[(f"{c.id} {c.title}", c.id) for c in infos], value=infos[0].id,
+                                  layout=W.Layout(width="48em"))
+        self.story = W.Output()
+        self.charts = W.Output()
+        self.findings = W.Output()
+        self.notes = W.Output()
+        tabs = W.Tab(children=[self.story, self.charts, self.findings] + ([self.notes] if role == "instructor" else []))
+        for i, title in enumerate(["案例故事", "对齐与进展", "校验结果", "讲师分析"][: len(tabs.children)]):
+            tabs.set_title(i, title)
+        self.tabs = tabs
+        self.chooser.observe(lambda c: self.show(c["new"]), names="value")
+        self.widget = W.VBox([W.HTML(_STYLE), self.chooser, tabs])
+        self.show(self.chooser.value)
+
+    def show(self, case_id: str) -> None:
+        from . import cases, charts, present
+
+        case = cases.load(case_id)
+        report = case.check()
+        self.case, self.report = case, report
+        self.story.clear_output(wait=True)
+        with self.story:
+            present.story(case)
+        figures = [charts.alignment_tree(case.workbook, report)]
+        if case.workbook.checkins:
+            figures.append(charts.progress(case.workbook, case.as_of))
+        if case.workbook.risks:
+            figures.append(charts.risk_matrix(case.workbook))
+        _show(self.charts, *figures)
+        _show(self.findings, _html(checklist_html(report)))
+        if self.role == "instructor":
+            self.notes.clear_output(wait=True)
+            with self.notes:
+                present.instructor_notes(case, "instructor")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def plans_folder() -> Path:
+    """Where the team-plan dashboard looks for plans: ``$OKRLIB_PLANS``, else docs/examples/."""
+    env = os.environ.get("OKRLIB_PLANS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "docs" / "examples"
+
+
+class TeamPlan:
+    """Pick a plan file from a folder and see where the team stands."""
+
+    def __init__(self, folder: Optional[Union[str, Path]] = None) -> None:
+        self.folder = Path(folder) if folder else plans_folder()
+        self.chooser = W.Dropdown(layout=W.Layout(width="36em"))
+        self.reload = W.Button(description="刷新文件列表", icon="refresh")
+        self.reload.on_click(lambda _: self.refresh_files())
+        self.head = W.HTML()
+        self.chain = W.Output()
+        self.scores = W.Output()
+        self.risks = W.Output()
+        self.actions = W.Output()
+        tabs = W.Tab(children=[self.chain, self.scores, self.risks, self.actions])
+        for i, title in enumerate(["目标链条", "得分与信心", "风险", "行动计划"]):
+            tabs.set_title(i, title)
+        self.chooser.observe(lambda c: self.show(c["new"]), names="value")
+        self.widget = W.VBox([W.HTML(_STYLE), W.HBox([self.chooser, self.reload]), self.head, tabs])
+        self.refresh_files()
+
+    def files(self) -> list[Path]:
+        return sorted(p for p in self.folder.glob("*.yaml") if p.is_file()) if self.folder.is_dir() else []
+
+    def refresh_files(self) -> None:
+        files = self.files()
+        self.chooser.options = [(p.name, str(p)) for p in files]
+        if not files:
+            self.head.value = f"<p class='okr-bad'>文件夹 {esc(self.folder)} 中没有计划文件(*.yaml)。</p>"
+        elif self.chooser.value is None:
+            self.chooser.value = str(files[0])
+
+    def show(self, path: Optional[str]) -> None:
+        from . import Workbook, WorkbookError, charts, check, scoring
+
+        if not path:
+            return
+        try:
+            wb = Workbook.load(path)
+        except WorkbookError as exc:
+            items = "".join(f"<li>{esc(p)}</li>" for p in exc.problems)
+            self.head.value = _STYLE + f"<p class='okr-bad'>{esc(Path(path).name)} 无法读取:</p><ul>{items}</ul>"
+            for out in (self.chain, self.scores, self.risks, self.actions):
+                out.clear_output()
+            return
+        self.workbook = wb
+        report = check(wb)
+        meta = wb.meta
+        self.head.value = _STYLE + (f"<h3>{esc(meta.team)} · {esc(meta.product)}</h3>"
+                                    f"<div class='okr-help'>{esc(meta.company)} · 校验得分 {report.score:g} / 100</div>")
+        traces = wb.traces()
+        items = []
+        for kr_id, trace in traces.items():
+            steps = " → ".join(f"<b>{esc(s.id)}</b> {esc(s.statement)}" for s in trace.steps)
+            broken = "" if trace.complete else " <span class='okr-bad'>(链条断开)</span>"
+            items.append(f"<li>{steps}{broken}</li>")
+        _show(self.chain, _html(f"<ul>{''.join(items)}</ul>" if items else "<p>还没有 KR。</p>"),
+              charts.alignment_tree(wb, report))
+        scores = scoring.scores_frame(wb)
+        figures = [charts.confidence_trend(wb)] if wb.checkins else []
+        _show(self.scores, _html(_frame_html(scores, "还没有 KR")), *figures)
+        risk_rows = [{"编号": r.id, "风险": r.description, "可能性": r.likelihood, "影响": r.impact,
+                      "评分": r.likelihood * r.impact, "应对": r.response, "负责人": r.owner} for r in wb.risks]
+        import pandas as pd
+
+        _show(self.risks, _html(_frame_html(pd.DataFrame(risk_rows), "没有登记风险")),
+              *([charts.risk_matrix(wb)] if wb.risks else []))
+        action_rows = [{"编号": a.id, "行动": a.action, "负责人": a.owner, "截止": a.due, "完成标准": a.success_measure,
+                        "已完成": "是" if a.done else "否"} for a in wb.action_plan]
+        _show(self.actions, _html(_frame_html(pd.DataFrame(action_rows), "还没有行动计划")))
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class OkrClinic:
+    """Paste KR sentences, one a line: each is analysed, with a rewrite hint where it needs one."""
+
+    EXAMPLE = "优化推送功能\n次月留存率从 35% 提升至 42%\n赋能创作者,打造内容闭环\nReduce p99 latency from 800 ms to 300 ms"
+
+    def __init__(self, text: str = "") -> None:
+        self.input = W.Textarea(value=text or self.EXAMPLE, layout=W.Layout(width="48em", height="9em"),
+                                placeholder="每行一个 KR / one KR a line")
+        self.button = W.Button(description="分析", button_style="primary", icon="stethoscope")
+        self.button.on_click(lambda _: self.analyse())
+        self.out = W.HTML()
+        self.widget = W.VBox([W.HTML(_STYLE), self.input, self.button, self.out])
+        self.analyse()
+
+    def analyse(self) -> None:
+        lines = [line.strip() for line in self.input.value.splitlines() if line.strip()]
+        blocks = [f"<div class='okr-clinic-item'><h4>{i}. {esc(line)}</h4>{analysis_html(line)}</div>" for i, line in enumerate(lines, 1)]
+        self.out.value = _STYLE + ("".join(blocks) if blocks else "<p class='okr-help'>请先输入 KR。</p>")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def case_explorer(role: Optional[str] = None) -> CaseExplorer:
+    """``role``: "participant" or "instructor"; default ``$OKRLIB_ROLE``, else participant."""
+    return CaseExplorer(role or os.environ.get("OKRLIB_ROLE", "participant"))
+
+
+def team_plan(folder: Optional[Union[str, Path]] = None) -> TeamPlan:
+    return TeamPlan(folder)
+
+
+def okr_clinic(text: str = "") -> OkrClinic:
+    return OkrClinic(text)
