@@ -20,6 +20,8 @@ PYTHON ?=
 # Extra arguments: `make test PYTEST_ARGS="-k cli -x"`, `make lab LAB_ARGS="--port 8890"`.
 PYTEST_ARGS ?=
 LAB_ARGS    ?=
+DASHBOARD_ARGS ?=
+PORT        ?= 8866
 BENCH_ARGS  ?=
 
 # Lock tooling lives in its own throwaway venv so it never touches .venv.
@@ -40,7 +42,7 @@ find_python = for c in $(if $(PYTHON),$(PYTHON),$(PYTHON_CANDIDATES)); do \
 
 NO_PYTHON_MSG := error: no Python >= 3.10 with the venv module found (tried: $(if $(PYTHON),$(PYTHON),$(PYTHON_CANDIDATES))). Install Python 3.10+ (on Debian/Ubuntu: apt-get install python3 python3-venv) or point to one with: make setup PYTHON=/path/to/python3.x
 
-.PHONY: help setup lab test lock bench clean
+.PHONY: help setup lab dashboards test lock bench clean
 
 help: ## Show this help
 	@echo "okrlib — make targets:"
@@ -78,6 +80,10 @@ lab: setup ## Open the course (JupyterLab on notebooks/)
 	echo "==> $(VENV)/bin/jupyter lab $$args $(LAB_ARGS)"; \
 	exec $(VENV)/bin/jupyter lab $$args $(LAB_ARGS)
 
+dashboards: setup ## Serve the read-only dashboards with Voilà on 127.0.0.1 (PORT=8866; settings: config/voila.py)
+	@echo "==> Voilà on http://127.0.0.1:$(PORT)/ (dashboards/; plans from $${OKRLIB_PLANS:-docs/examples/}; role $${OKRLIB_ROLE:-participant})"
+	exec $(PY) -m okrlib.serve --port=$(PORT) $(DASHBOARD_ARGS)
+
 test: setup ## Run all tests (pytest; pass options with PYTEST_ARGS="...")
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -103,5 +109,5 @@ bench: ## Run the benchmarks (python -m benchmarks), if there are any
 	fi
 
 clean: ## Remove .venv/, the lock tooling and build/test caches
-	rm -rf $(VENV) $(TOOLS_VENV) build dist *.egg-info .pytest_cache .hypothesis tests/artifacts
+	rm -rf $(VENV) $(TOOLS_VENV) build dist *.egg-info .pytest_cache .hypothesis tests/artifacts test-artifacts
 	find . -path ./.git -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -prune -exec rm -rf {} +

@@ -63,3 +63,19 @@ def find_chromium() -> Optional[str]:
         if candidate and Path(candidate).exists():
             return candidate
     return None
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """``python -m okrlib.serve [--port N] [voila options]``: what ``make dashboards`` runs."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m okrlib.serve", description="Serve the course dashboards with Voilà.")
+    parser.add_argument("--port", type=int, default=8866)
+    args, extra = parser.parse_known_args(argv)
+    cmd = voila_command(args.port, None, *extra)
+    os.execve(cmd[0], cmd, voila_env())
+    return 0  # pragma: no cover - execve does not return
+
+
+if __name__ == "__main__":
+    sys.exit(main())
