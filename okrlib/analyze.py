@@ -24,7 +24,13 @@ with no change or bound word: "发布4个新功能", "ship 5 features").
 Numbers: scale words are folded in (300万 -> 3000000, 20k -> 20000), thousands separators are
 removed, a percentage keeps its number (85% -> 85, unit "%"). Chinese numerals (三百万,
 百分之八十, 两千) are converted with cn2an, imported only when such a numeral is present; the
-simple relative words (三成, 翻一番, 减半, 两倍) are table look-ups.
+simple relative words (三成, 翻一番, 减半, 两倍) are table look-ups. A multiple (2 倍, 2x) is a relative
+phrase, except as the value of a ratio metric: after 从 / from (and then the one after 至 / to) or a
+bound word ("LTV/CAC 从 2.2 倍提升至 3 倍", "不低于 3 倍"): unit 倍.
+
+Names: in "X 从 A 提升至 B" X is the name, whatever change or bound word it holds (月新增激活用户数,
+P1 级以上线上事故) or number (职位发布后 14 天内获得面试的比例); the from word that a number follows
+introduces the baseline ("从注册到首次调用的中位时长从 3 天…"); a time phrase before 将 is no part of it.
 
 Performance: every pattern is compiled once from the data files, on first use (~0.4 s here);
 then a call is a handful of regular-expression scans: one scan for all five word lists
@@ -177,7 +183,11 @@ class _Tables:
             for w in langs["zh"] + langs["en"]:
                 self.word_kind[str(w)] = ("maintain" if kind_dir == "maintain" else "change", kind_dir)
         self.word_kind["达"] = ("change", "up")
-        self.from_re = re.compile(_alt(d["from_words"]["zh"] + d["from_words"]["en"]))
+        # A from word; its group 1 (``m.lastindex``) is set when a number follows: that one introduces
+        # the baseline ("新开发者从注册到首次调用的中位时长从 3 天缩短至 1 天"); from_num_re finds it.
+        from_words = _alt(d["from_words"]["zh"] + d["from_words"]["en"])
+        self.from_re = re.compile("(?:" + from_words + r")(?:(?=\s?[\d$¥￥])())?")
+        self.from_num_re = re.compile("(?:" + from_words + r")(?=\s?[\d$¥￥])()")
         self.to_words = set(d["to_words"]["zh"] + d["to_words"]["en"])
         self.to_re = re.compile(_alt(self.to_words))
         av = d["activity_verbs"]
@@ -196,6 +206,8 @@ class _Tables:
             for w in ws:
                 w = str(w).lower()
                 flags[w] = flags.get(w, 0) | bit
+        for w in d.get("name_words", {}).get("zh", []) + d.get("name_words", {}).get("en", []):
+            flags.setdefault(str(w).lower(), 0)  # no list of its own: it only hides the words inside it
         for w, f in list(flags.items()):
             if f & _JAR:
                 for u, g in list(flags.items()):
@@ -222,8 +234,11 @@ class _Tables:
             self.clause_split.pattern + "|" + _alt(list(self.relative) + list(self.tenths), guard=False)
             + r"|倍|times|x(?<=\dx)"
         )
+        # What leads a name and is no part of it: a time phrase (its 内 / 前 / 末 / 底 only after a
+        # time word: 内容 / 前端 / 底层 start names), 将 / 把 / 使 (not 使用), 通过 ...
         self.lead_re = re.compile(
-            r"(?:\s|q[1-4]|h[12]|本季度|本年度|年度|本月|年底前?|季度末|月底前?|上半年|下半年|内|前|末|底|将|把|使|让|通过|以|并|和|及|由|在|,)+"
+            r"(?:\s|,|(?:q[1-4]|h[12]|fy\d{0,4}|\d{4}\s?年度?|本季度|本年度|年度|本财年|本月|本周|今年|明年|全年|年内|年底|年末"
+            r"|季度末|月底|月末|上半年|下半年)(?:\s?(?:内|前|末|底|中))*|将|把|使(?!用)|让|通过|以|并|和|及(?!时)|由|在(?!线))+"
         )
         self.bound_after = re.compile(r"\s?(?:以内|以下|以上|及以上|内)")
         self.thousands = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -332,6 +347,11 @@ _ARTICLE = re.compile(r"^(?:the|our|a|an)\s+", re.I)
 _YEAR_BEFORE = re.compile(r"(?:\bin|\bby|\bof|q[1-4]|h[12]|fy|end|年度?|于)\s?$")
 
 
+_BEFORE_JIANG = frozenset("前底末内中间后")
+_RATIO_FROM = ("从", "由", "from")
+_RATIO_TO = ("至", "到", "为", "to")
+_RATIO_BOUND = ("不低于", "不少于", "至少", "高于", "大于", "不高于", "不超过", "低于", "保持在", "维持在", "稳定在",
+                "at least", "above", "below", "under")
 _NOT_BEFORE_NUMBER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.")
 _CURRENCY = frozenset("$¥￥")
 
@@ -340,6 +360,7 @@ def _quantities(s: str, lo: int, hi: int) -> list[_Qty]:
     t = _T if _T is not None else _tables()
     found = []
     n = len(s)
+    ratio = False  # a multiple after 从 / from was a value: so is the one after 至 / to
     for m in t.number.finditer(s, lo, hi):
         num, scale, pct, unit = m.groups()  # the pattern's only groups, in this order
         start, end = m.span()
@@ -362,7 +383,13 @@ def _quantities(s: str, lo: int, hi: int) -> list[_Qty]:
                 and _YEAR_BEFORE.search(s, max(0, start - 8), start):
             continue  # a year ("Launch in Q3 2025")
         if unit == "倍" or unit == "x":
-            continue  # a multiple: read as a relative phrase
+            # a multiple is a relative phrase ("提升至 2 倍", "2x"), unless it is the value of a ratio
+            # metric: "LTV/CAC 从 2.2 倍提升至 3 倍", "from 2.2x to 3x", "不低于 3 倍"
+            before = s[max(0, start - 6):start].rstrip()
+            if before.endswith(_RATIO_FROM):
+                ratio = True
+            elif not (before.endswith(_RATIO_BOUND) or ratio and before.endswith(_RATIO_TO)):
+                continue
         value = float(num)
         if scale:
             value = round(value * t.scale[scale], 10)
@@ -472,6 +499,19 @@ def _direction(c: _Clause) -> Optional[str]:
     return None
 
 
+def _name_words_dropped(ws: list, fm: Any) -> list:
+    """"月新增激活用户数从 6 万提升至 9 万", "P1 级以上线上事故从 6 次降至 2 次": a change or bound word
+    before 从 is part of the name when a change word follows the baseline (X 从 A 提升至 B); then it
+    says nothing of the direction either."""
+    lo, hi = fm.start(), fm.end()
+    for w in ws:
+        if w[0] >= hi and w[3] == "change":
+            break
+    else:
+        return ws
+    return [w for w in ws if w[0] >= lo or w[3] == "maintain"]
+
+
 def _metric_name(s: str, text: str, c: _Clause, fm: Any = False, has_acts: bool = True) -> Optional[str]:
     """The metric's name as written: the words before the first change word or number.
 
@@ -487,17 +527,24 @@ def _metric_name(s: str, text: str, c: _Clause, fm: Any = False, has_acts: bool 
             break
     if fm is False:
         fm = t.from_re.search(s, c.lo, c.hi)
+        if fm is not None and fm.lastindex is None:
+            fm = t.from_num_re.search(s, fm.end(), c.hi) or fm
     if fm and fm.start() < cut:
         cut = fm.start()
-    if c.qtys and c.qtys[0].start < cut:
-        cut = c.qtys[0].start
+    if c.qtys and c.qtys[0].start < cut and not (fm and fm.lastindex):
+        cut = c.qtys[0].start  # (a number before 从 A is part of the name: "职位发布后 14 天内获得面试的比例")
     for w in c.words:  # 达 / 达到 just before the number
         if w[0] < cut and w[2] in ("达", "达到"):
             cut = w[0]
     lead = t.lead_re.match(s, c.lo, cut)
     start = lead.end() if lead else c.lo
-    # English "increase X from A to B": the metric follows the verb
     name = text[start:cut].strip(" ,.:;的")
+    if "将" in name:  # "秋季学期结束前将 X": a time or condition phrase before 将
+        j = s.find("将", start, cut)
+        if j > start and s[j - 1] in _BEFORE_JIANG:
+            start = t.lead_re.match(s, j, cut).end()
+            name = text[start:cut].strip(" ,.:;的")
+    # English "increase X from A to B": the metric follows the verb
     if not name or (name.isascii() and c.words and c.words[0][0] == start):
         w0 = c.words[0] if c.words else None
         if w0 and w0[0] <= start + 1:
@@ -595,6 +642,10 @@ def analyze_kr_uncached(text: str) -> KrAnalysis:
         clauses = [_Clause(0, n, qtys, None, None, words)]
     else:
         rels = _relatives(s)
+        if rels:
+            ratios = [q.start for q in qtys if q.unit == "倍"]
+            if ratios:  # "从 2.2 倍提升至 3 倍": values of a ratio, not relative phrases
+                rels = [r for r in rels if r[0] not in ratios]
         if t.clause_split.search(s):
             clauses = [_make_clause(lo, hi, qtys, rels, words) for lo, hi in _clauses(s)]
         else:
@@ -663,12 +714,18 @@ def analyze_kr_uncached(text: str) -> KrAnalysis:
         return _new_analysis(text, False, is_activity, dim, metric, None, None, None, direction, None, activity_words, jargon)
 
     c = chosen
-    direction = _direction(c)
     baseline = target = None
     unit = None
     rel = None
     qtys = c.qtys
     fm = t.from_re.search(s, c.lo, c.hi)
+    if fm is not None:
+        if fm.lastindex is None:  # no number after it: a later from word may have one
+            fm = t.from_num_re.search(s, fm.end(), c.hi) or fm
+        ws = c.words
+        if ws and ws[0][0] < fm.start():
+            c.words = _name_words_dropped(ws, fm)
+    direction = _direction(c)
     if fm and qtys:
         after = [q for q in qtys if q.start >= fm.end()]
         if after:

@@ -183,6 +183,71 @@ def test_suggest_outcome():
     assert zh == "将NPS从32提升至45"
 
 
+def _reference_krs():
+    from okrlib import reference
+
+    rows = []
+    for lib, text_col, base_col, target_col in (("T09", "strong_goal", "baseline", "target"),
+                                                ("T11", "example_kr", "example_baseline", "example_target")):
+        df = reference.load(lib)
+        for _, r in df.iterrows():
+            rows.append((lib, r[text_col], r["dimension"], r[base_col], r[target_col]))
+    return rows
+
+
+def _num(x):
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def test_every_reference_kr_reads_as_its_library_states():
+    """T09's strong goals and T11's example KRs: measurable outcomes, with the dimension, baseline
+    and target their own CSV columns state (the libraries are the course's good examples)."""
+    rows = _reference_krs()
+    assert len(rows) >= 70
+    wrong = []
+    for lib, text, dim, base, target in rows:
+        r = A(text)
+        got = (r.measurable, r.is_activity, r.dimension, r.baseline, r.target)
+        want = (True, False, dim, _num(base), _num(target))
+        same = got[:3] == want[:3] and all(
+            (g is None and w is None) or (g is not None and w is not None and math.isclose(g, w, rel_tol=1e-9))
+            for g, w in zip(got[3:], want[3:])
+        )
+        if not same:
+            wrong.append((lib, text, want, got))
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize(
+    "text, metric",
+    [
+        ("下半年将月新增激活用户数从6万人提升至9万人", "月新增激活用户数"),
+        ("年底前将ARR同比增长率从28%提升至38%", "ARR同比增长率"),
+        ("Q3末将新开发者从注册到首次成功调用API的中位时长从3天缩短至1天", "新开发者从注册到首次成功调用API的中位时长"),
+        ("秋季学期结束前将学生认证用户的付费转化率从3%提升至5%", "学生认证用户的付费转化率"),
+        ("2025年底前将付费用户数从8万人提升至10万人", "付费用户数"),
+        ("年内将客单价从400元提升至440元", "客单价"),
+        ("Q2末将使用AI修图的新用户次周留存率从30%提升至38%", "使用AI修图的新用户次周留存率"),
+        ("将7日激活率从40%提升至55%", "7日激活率"),
+        ("年底前将职位发布后14天内获得面试的比例从35%提升至45%", "职位发布后14天内获得面试的比例"),
+        ("年底前将每季度P1级以上线上事故从6次降低至2次", "每季度P1级以上线上事故"),
+    ],
+)
+def test_metric_names_keep_their_inner_words(text, metric):
+    assert A(text).metric == metric
+
+
+def test_ratios_in_multiples_and_working_days():
+    r = A("LTV/CAC从2.2倍提升至3倍")
+    assert (r.baseline, r.target, r.unit, r.direction) == (2.2, 3, "倍", "up")
+    assert r.relative_change == pytest.approx(3 / 2.2 - 1)
+    r = A("Increase LTV/CAC from 2.2x to 3x")
+    assert (r.baseline, r.target, r.unit) == (2.2, 3, "倍")
+    assert A("DAU 增长 2 倍").relative_change == 1.0 and A("DAU 增长 2 倍").target is None  # still a relative phrase
+    r = A("年底前将医疗行业客户定制化需求的平均响应时长从5个工作日缩短至2个工作日")
+    assert (r.baseline, r.target, r.unit) == (5, 2, "工作日")
+
+
 # --------------------------------------------------------------------------------------------
 # Property tests of the number parser
 # --------------------------------------------------------------------------------------------
