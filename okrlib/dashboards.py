@@ -21,18 +21,43 @@ from typing import Any, Optional, Union
 
 import ipywidgets as W
 
-from .widgets import _STYLE, analysis_html, checklist_html, esc
+from .widgets import _STYLE, analysis_html, checklist_html, esc, show_in
 
 __all__ = ["case_explorer", "team_plan", "okr_clinic", "plans_folder", "CaseExplorer", "TeamPlan", "OkrClinic"]
 
 
 def _show(out: W.Output, *objects: Any) -> None:
-    from IPython.display import display
+    show_in(out, *objects)
 
-    out.clear_output(wait=True)
-    with out:
-        for obj in objects:
-            display(obj)
+
+class _Tabs:
+    """Tabs whose content is made when first shown: a chart is drawn when its tab is opened.
+
+    Why: a figure set into an output area while the page's notebook is first run reaches the
+    browser as widget state, which plotly's renderer handles with a console error; drawn in
+    answer to the click that opens its tab, it arrives as ordinary output (okrlib.widgets.show_in).
+    """
+
+    def __init__(self, titles: list[str]) -> None:
+        self.outputs = [W.Output() for _ in titles]
+        self.tab = W.Tab(children=self.outputs)
+        for i, title in enumerate(titles):
+            self.tab.set_title(i, title)
+        self._make: dict[int, Any] = {}
+        self.tab.observe(lambda c: self._render(c["new"]), names="selected_index")
+
+    def set(self, index: int, make: Any) -> None:
+        """``make()`` gives the tab's objects; called now if the tab is open, else when it is opened."""
+        self._make[index] = make
+        if self.tab.selected_index == index:
+            self._render(index)
+        else:
+            show_in(self.outputs[index])
+
+    def _render(self, index: Optional[int]) -> None:
+        make = self._make.pop(index, None) if index is not None else None
+        if make is not None:
+            show_in(self.outputs[index], *make())
 
 
 def _html(text: str) -> Any:
@@ -57,14 +82,9 @@ class CaseExplorer:
         infos = cases.list()
         self.chooser = W.Dropdown(options=[(f"{c.id} {c.title}", c.id) for c in infos], value=infos[0].id,
                                   layout=W.Layout(width="48em"))
-        self.story = W.Output()
-        self.charts = W.Output()
-        self.findings = W.Output()
-        self.notes = W.Output()
-        tabs = W.Tab(children=[self.story, self.charts, self.findings] + ([self.notes] if role == "instructor" else []))
-        for i, title in enumerate(["案例故事", "对齐与进展", "校验结果", "讲师分析"][: len(tabs.children)]):
-            tabs.set_title(i, title)
-        self.tabs = tabs
+        titles = ["案例故事", "对齐与进展", "校验结果"] + (["讲师分析"] if role == "instructor" else [])
+        self.tabs = _Tabs(titles)
+        tabs = self.tabs.tab
         self.chooser.observe(lambda c: self.show(c["new"]), names="value")
         self.widget = W.VBox([W.HTML(_STYLE), self.chooser, tabs])
         self.show(self.chooser.value)
@@ -75,20 +95,14 @@ class CaseExplorer:
         case = cases.load(case_id)
         report = case.check()
         self.case, self.report = case, report
-        self.story.clear_output(wait=True)
-        with self.story:
-            present.story(case)
-        figures = [charts.alignment_tree(case.workbook, report)]
-        if case.workbook.checkins:
-            figures.append(charts.progress(case.workbook, case.as_of))
-        if case.workbook.risks:
-            figures.append(charts.risk_matrix(case.workbook))
-        _show(self.charts, *figures)
-        _show(self.findings, _html(checklist_html(report)))
+        wb = case.workbook
+        self.tabs.set(0, lambda: (present.story_markdown(case),))
+        self.tabs.set(1, lambda: (charts.alignment_tree(wb, report),
+                                  charts.progress(wb, case.as_of) if wb.checkins else None,
+                                  charts.risk_matrix(wb) if wb.risks else None))
+        self.tabs.set(2, lambda: (_html(checklist_html(report)),))
         if self.role == "instructor":
-            self.notes.clear_output(wait=True)
-            with self.notes:
-                present.instructor_notes(case, "instructor")
+            self.tabs.set(3, lambda: (present.instructor_markdown(case, "instructor"),))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -109,13 +123,8 @@ class TeamPlan:
         self.reload = W.Button(description="刷新文件列表", icon="refresh")
         self.reload.on_click(lambda _: self.refresh_files())
         self.head = W.HTML()
-        self.chain = W.Output()
-        self.scores = W.Output()
-        self.risks = W.Output()
-        self.actions = W.Output()
-        tabs = W.Tab(children=[self.chain, self.scores, self.risks, self.actions])
-        for i, title in enumerate(["目标链条", "得分与信心", "风险", "行动计划"]):
-            tabs.set_title(i, title)
+        self.tabs = _Tabs(["目标链条", "对齐图", "得分与信心", "风险", "行动计划"])
+        tabs = self.tabs.tab
         self.chooser.observe(lambda c: self.show(c["new"]), names="value")
         self.widget = W.VBox([W.HTML(_STYLE), W.HBox([self.chooser, self.reload]), self.head, tabs])
         self.refresh_files()
@@ -141,34 +150,32 @@ class TeamPlan:
         except WorkbookError as exc:
             items = "".join(f"<li>{esc(p)}</li>" for p in exc.problems)
             self.head.value = _STYLE + f"<p class='okr-bad'>{esc(Path(path).name)} 无法读取:</p><ul>{items}</ul>"
-            for out in (self.chain, self.scores, self.risks, self.actions):
-                out.clear_output()
+            for i in range(len(self.tabs.outputs)):
+                self.tabs.set(i, lambda: ())
             return
         self.workbook = wb
         report = check(wb)
         meta = wb.meta
         self.head.value = _STYLE + (f"<h3>{esc(meta.team)} · {esc(meta.product)}</h3>"
                                     f"<div class='okr-help'>{esc(meta.company)} · 校验得分 {report.score:g} / 100</div>")
-        traces = wb.traces()
         items = []
-        for kr_id, trace in traces.items():
+        for trace in wb.traces().values():
             steps = " → ".join(f"<b>{esc(s.id)}</b> {esc(s.statement)}" for s in trace.steps)
             broken = "" if trace.complete else " <span class='okr-bad'>(链条断开)</span>"
             items.append(f"<li>{steps}{broken}</li>")
-        _show(self.chain, _html(f"<ul>{''.join(items)}</ul>" if items else "<p>还没有 KR。</p>"),
-              charts.alignment_tree(wb, report))
-        scores = scoring.scores_frame(wb)
-        figures = [charts.confidence_trend(wb)] if wb.checkins else []
-        _show(self.scores, _html(_frame_html(scores, "还没有 KR")), *figures)
-        risk_rows = [{"编号": r.id, "风险": r.description, "可能性": r.likelihood, "影响": r.impact,
-                      "评分": r.likelihood * r.impact, "应对": r.response, "负责人": r.owner} for r in wb.risks]
+        self.tabs.set(0, lambda: (_html(f"<ul>{''.join(items)}</ul>" if items else "<p>还没有 KR。</p>"),))
+        self.tabs.set(1, lambda: (charts.alignment_tree(wb, report),))
+        self.tabs.set(2, lambda: (_html(_frame_html(scoring.scores_frame(wb), "还没有 KR")),
+                                  charts.confidence_trend(wb) if wb.checkins else None))
         import pandas as pd
 
-        _show(self.risks, _html(_frame_html(pd.DataFrame(risk_rows), "没有登记风险")),
-              *([charts.risk_matrix(wb)] if wb.risks else []))
+        risk_rows = [{"编号": r.id, "风险": r.description, "可能性": r.likelihood, "影响": r.impact,
+                      "评分": r.likelihood * r.impact, "应对": r.response, "负责人": r.owner} for r in wb.risks]
+        self.tabs.set(3, lambda: (_html(_frame_html(pd.DataFrame(risk_rows), "没有登记风险")),
+                                  charts.risk_matrix(wb) if wb.risks else None))
         action_rows = [{"编号": a.id, "行动": a.action, "负责人": a.owner, "截止": a.due, "完成标准": a.success_measure,
                         "已完成": "是" if a.done else "否"} for a in wb.action_plan]
-        _show(self.actions, _html(_frame_html(pd.DataFrame(action_rows), "还没有行动计划")))
+        self.tabs.set(4, lambda: (_html(_frame_html(pd.DataFrame(action_rows), "还没有行动计划")),))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

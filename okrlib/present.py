@@ -12,7 +12,8 @@ from typing import Any, Iterable, Literal, Optional
 
 from . import labels
 
-__all__ = ["story", "instructor_notes", "table", "chain", "plan_summary", "markdown", "Role"]
+__all__ = ["story", "instructor_notes", "table", "chain", "plan_summary", "markdown", "story_markdown",
+           "instructor_markdown", "Role"]
 
 Role = Literal["participant", "instructor"]
 
@@ -30,26 +31,41 @@ def _html(text: str) -> Any:
     return HTML(text)
 
 
-def markdown(text: str) -> Any:
-    """Markdown from okrlib's data (a case story) shown as Markdown, with HTML tags in it escaped."""
+def _markdown(text: str) -> Any:
     from IPython.display import Markdown
 
-    safe = text.replace("<", "&lt;").replace(">", "&gt;")
-    return _display(Markdown(safe))
+    return Markdown(text.replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def markdown(text: str) -> Any:
+    """Markdown from okrlib's data (a case story) shown as Markdown, with HTML tags in it escaped."""
+    return _display(_markdown(text))
 
 
 def story(case: Any) -> None:
     """The participant-facing part of a case: title, story, learning points, discussion questions."""
+    _display(story_markdown(case))
+
+
+def story_markdown(case: Any) -> Any:
+    """``story(case)`` as a display object (for a widget's output area)."""
     info = case.info
     lines = [f"### 案例 {info.id}:{info.title}", "", f"*{info.company} · {info.industry} · 模块 {info.module}*", "",
              case.story.strip(), "", "**学习要点**", ""]
     lines += [f"- {p}" for p in case.learning_points]
     lines += ["", "**讨论问题**", ""] + [f"{i}. {q}" for i, q in enumerate(case.discussion_questions, 1)]
-    markdown("\n".join(lines))
+    return _markdown("\n".join(lines))
 
 
 def instructor_notes(case: Any, role: str) -> None:
     """The instructor's analysis and the flaws the checker must find; nothing at all for participants."""
+    notes = instructor_markdown(case, role)
+    if notes is not None:
+        _display(notes)
+
+
+def instructor_markdown(case: Any, role: str) -> Any:
+    """``instructor_notes`` as a display object, or None outside the instructor role."""
     if role != "instructor":
         return None
     found = {(f.rule, f.target) for f in case.check().findings}
@@ -59,8 +75,7 @@ def instructor_notes(case: Any, role: str) -> None:
         rows.append(f"| `{e.rule}` | {e.target} | {e.why} | {state} |")
     text = ["#### 讲师分析(仅讲师可见)", "", case.instructor.analysis.strip(), "",
             "| 规则 | 对象 | 案例中的问题 | 检查器 |", "| --- | --- | --- | --- |", *rows]
-    markdown("\n".join(text))
-    return None
+    return _markdown("\n".join(text))
 
 
 def table(df: Any, caption: str = "", *, max_rows: int = 30) -> None:

@@ -32,7 +32,7 @@ from .errors import WorkbookError
 from .fields import FieldInfo, fields as field_infos
 from .model import Workbook
 
-__all__ = ["SectionForm", "OkrEditor", "ChecklistView", "ReferenceBrowser", "AlignmentBaseline", "ReviewForm",
+__all__ = ["show_in", "SectionForm", "OkrEditor", "ChecklistView", "ReferenceBrowser", "AlignmentBaseline", "ReviewForm",
            "tool", "tools", "open_plan"]
 
 PlanLike = Union[PlanFile, str, Path]
@@ -51,6 +51,46 @@ _STYLE = """<style>
 def esc(value: Any) -> str:
     """Text from a plan or a case, made safe to put in HTML."""
     return html.escape("" if value is None else str(value))
+
+
+def _in_widget_callback() -> bool:
+    """Whether the kernel is handling a widget event (a click, a choice) rather than running a cell."""
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        parent = kernel.get_parent() if kernel is not None and hasattr(kernel, "get_parent") else None
+        return bool(parent) and parent.get("header", {}).get("msg_type") == "comm_msg"
+    except Exception:  # no kernel at all (plain Python, tests): no frontend to capture for
+        return False
+
+
+def show_in(out: W.Output, *objects: Any) -> None:
+    """Replace what an output area shows with ``objects`` (figures, HTML, Markdown).
+
+    Two ways, measured here: while a cell runs (papermill, Voilà's first render, a cell run in
+    JupyterLab) the content is set as the widget's ``outputs`` state, because capturing with
+    ``with out:`` goes through the runner's output-widget emulation, which stalls a cell until
+    its timeout (jupyter/nbclient#312). During a widget event a real frontend is attached, and
+    capturing is what it renders best (plotly's renderer logs an error for figures that arrive
+    as widget state).
+    """
+    objects = tuple(o for o in objects if o is not None)
+    if _in_widget_callback():
+        from IPython.display import display
+
+        out.clear_output()
+        with out:
+            for obj in objects:
+                display(obj)
+        return
+    from IPython.core.formatters import format_display_data
+
+    outputs = []
+    for obj in objects:
+        data, metadata = format_display_data(obj)
+        outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    out.outputs = tuple(outputs)
 
 
 def open_plan(path: Union[str, Path], **new: Any) -> PlanFile:
@@ -238,7 +278,8 @@ class SectionForm(_Shown):
                 value = next((v for lbl, v in widget.options if lbl == value or lbl.split(" ", 1)[0] == value), value)
             widget.value = value if value in codes else widget.value
         elif isinstance(widget, W.Checkbox):
-            widget.value = bool(value)
+            read, problem = editing._read(value, info)  # "否" / "false" are no (bool("否") is True)
+            widget.value = bool(read) if problem is None else widget.value
         else:
             widget.value = "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
 
@@ -537,12 +578,18 @@ class ReviewForm(_Shown):
     def __init__(self, plan: PlanLike, *, samples: Optional[Iterable[Mapping[str, Any]]] = None, **form: Any) -> None:
         self.plan = _plan(plan)
         self.form = SectionForm(self.plan, "review_scores", samples=samples, **form)
+        self.form.inputs["key_result"].observe(self._kr_chosen, names="value")
         self.suggest = W.Button(description="按进展建议得分", icon="calculator")
         self.suggest.on_click(lambda _: self.suggest_score())
         self.summary = W.HTML()
         self.plan.on_change(lambda _: self.refresh())
         self.widget = W.VBox([self.form.widget, self.suggest, self.summary])
         self.refresh()
+
+    def _kr_chosen(self, change: Any) -> None:
+        """A KR picked in the form: its saved score and comment, or a blank pair (nothing stale)."""
+        saved = next((x for x in self.plan.workbook.review.scores if x.key_result == change["new"]), None)
+        self.form.fill({"score": "" if saved is None else f"{saved.score:g}", "comment": "" if saved is None else saved.comment})
 
     def suggest_score(self) -> Optional[float]:
         """Fill the score from the KR's latest check-in (okrlib.scoring), when it has one."""
@@ -551,7 +598,7 @@ class ReviewForm(_Shown):
         kr = self.form.inputs["key_result"].value
         score = kr_score_at(self.plan.workbook, kr) if kr else None
         if score is not None:
-            self.form.fill({"score": f"{score:.2f}"})
+            self.form.fill({"score": f"{round(score, 3):g}"})
         return score
 
     def refresh(self) -> None:
@@ -640,11 +687,7 @@ class _ChartPanel(_Shown):
         self.refresh()
 
     def refresh(self) -> None:
-        from IPython.display import display
-
         from . import charts
 
         self.figure = getattr(charts, self.name)(self.plan.workbook)
-        self.widget.clear_output(wait=True)
-        with self.widget:
-            display(self.figure)
+        show_in(self.widget, self.figure)

@@ -171,6 +171,7 @@ def test_team_plan_shows_the_chain_scores_and_risks(open_page):
     page = p.page
     page.get_by_text("智能客服产品组").first.wait_for(timeout=60_000)
     page.get_by_text("KR1.1").first.wait_for()
+    page.get_by_role("tab", name="对齐图").click()
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
     page.get_by_role("tab", name="风险").click()
     page.get_by_text("算法组人力被私有化项目占用").first.wait_for()
@@ -184,6 +185,8 @@ def test_a_plan_with_html_in_it_shows_it_as_text(open_page):
     page.locator("select").first.select_option(label="b-xss.yaml")
     page.get_by_text("攻击组").first.wait_for(timeout=60_000)
     page.get_by_text("<script>window.__pwned=2</script>", exact=False).first.wait_for(timeout=30_000)
+    page.get_by_role("tab", name="对齐图").click()
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # the chart shows the names as text too
     body = page.inner_text("body")
     assert XSS in body, body[:2000]
     time.sleep(1)

@@ -139,3 +139,24 @@ def test_a_reference_library_filters_and_searches():
     browser.search.value = "续约"
     assert all("续约" in " ".join(map(str, r)) for r in browser.rows().itertuples())
     assert "<table" in browser.out.value
+
+
+def test_a_yes_no_field_reads_chinese_no_as_no(plan_path):
+    form = SectionForm(plan_path, "cross_dept")
+    form.new()
+    form.fill({"department": "法务部", "need": "合同审核", "agreed": "否"})
+    assert form.values()["agreed"] is False
+    form.fill({"agreed": "是"})
+    assert form.values()["agreed"] is True
+
+
+def test_the_review_form_shows_the_chosen_kr_s_own_score(plan_path):
+    review = widgets.ReviewForm(plan_path, fields=["key_result", "score", "comment"])
+    review.form.new()
+    review.form.fill({"key_result": "KR1.3", "score": "0.6", "comment": "达成六成"})
+    assert review.form.submit()
+    review.form.new()
+    review.form.inputs["key_result"].value = "KR1.2"  # not scored yet: nothing left over from KR1.3
+    assert review.form.values()["comment"] == "" and review.form.values()["score"] == ""
+    review.form.inputs["key_result"].value = "KR1.1"  # scored in the example plan
+    assert review.form.values()["comment"] == "解决率达到 69%" and review.form.values()["score"] == "0.7"
