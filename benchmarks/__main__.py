@@ -11,7 +11,7 @@ import importlib
 import sys
 from typing import Optional, Sequence
 
-SUITES = ["workbook_scale", "kr_analysis", "check_scale"]
+SUITES = ["workbook_scale", "kr_analysis", "check_scale", "notebooks", "dashboards"]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

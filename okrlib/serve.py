@@ -16,11 +16,13 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
-__all__ = ["set_xsrf_cookie", "CONFIG", "DASHBOARDS", "voila_command", "voila_env", "free_port", "find_chromium"]
+__all__ = ["set_xsrf_cookie", "CONFIG", "DASHBOARDS", "running", "voila_command", "voila_env", "free_port", "find_chromium"]
 
 DASHBOARDS = Path(__file__).resolve().parent.parent / "dashboards"
 CONFIG = Path(__file__).resolve().parent.parent / "config"
@@ -55,6 +57,41 @@ def voila_env(base: Optional[dict[str, str]] = None) -> dict[str, str]:
     extra = str(CONFIG / "jupyter")
     env["JUPYTER_PATH"] = os.pathsep.join([extra] + ([env["JUPYTER_PATH"]] if env.get("JUPYTER_PATH") else []))
     return env
+
+
+@contextmanager
+def running(folder: Optional[Path] = None, *, env: Optional[dict[str, str]] = None, log: Optional[Path] = None,
+            timeout: float = 180) -> Iterator[tuple[str, "subprocess.Popen[bytes]"]]:
+    """Voilà serving ``folder`` on a free loopback port, as ``make dashboards`` serves it: yields
+    (base URL, process) once the server answers, and stops it afterwards (tests, benchmarks)."""
+    import time
+    import urllib.request
+
+    port = free_port()
+    out = open(log, "w") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(voila_command(port, folder), env=voila_env(env), stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"voila exited with {proc.returncode}" + (f"; see {log}" if log else ""))
+            try:
+                with urllib.request.urlopen(url + "/", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"voila did not answer at {url} in {timeout:g} s") from None
+                time.sleep(0.5)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log:
+            out.close()  # type: ignore[union-attr]
 
 
 def find_chromium() -> Optional[str]:

@@ -11,14 +11,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from okrlib.serve import DASHBOARDS, find_chromium, free_port, voila_command, voila_env
+from okrlib.serve import find_chromium, running
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "dashboards"
@@ -36,20 +34,6 @@ pytestmark = [
 ]
 
 
-def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"voila exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"voila did not answer at {url} in {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def plans(tmp_path_factory) -> Path:
     from okrlib import Workbook
@@ -65,21 +49,10 @@ def plans(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(plans, tmp_path_factory):
-    port = free_port()
     log_path = tmp_path_factory.mktemp("voila") / "voila.log"
-    env = voila_env(dict(os.environ, OKRLIB_PLANS=str(plans), OKRLIB_ROLE="instructor"))
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(voila_command(port), cwd=DASHBOARDS, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_http(url + "/", proc)
+    env = dict(os.environ, OKRLIB_PLANS=str(plans), OKRLIB_ROLE="instructor")
+    with running(env=env, log=log_path) as (url, proc):
         yield {"url": url, "log": log_path, "proc": proc}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

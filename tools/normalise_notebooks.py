@@ -59,16 +59,23 @@ def _output(out: dict[str, Any]) -> dict[str, Any] | None:
 
 def normalise(nb: dict[str, Any]) -> dict[str, Any]:
     cells = []
+    code_number = 0
     for i, cell in enumerate(nb.get("cells", [])):
         kind = cell["cell_type"]
         tags = (cell.get("metadata") or {}).get("tags") or []
         out: dict[str, Any] = {"cell_type": kind, "id": cell.get("id") or f"cell-{i:02d}",
                                "metadata": {"tags": tags} if tags else {}, "source": _lines(_source(cell))}
         if kind == "code":
+            code_number += 1
             out["execution_count"] = None
             outputs = []
             if _source(cell).lstrip().startswith(CHECKED):
                 outputs = [o for o in map(_output, cell.get("outputs", [])) if o is not None]
+                if outputs:  # nbval refuses outputs of a cell that was never run: number it as a run would
+                    out["execution_count"] = code_number
+                    for o in outputs:
+                        if "execution_count" in o:
+                            o["execution_count"] = code_number
             out["outputs"] = outputs
         cells.append(out)
     return {

@@ -1,0 +1,101 @@
+"""The course notebooks headless: each module notebook's run time against a floor notebook.
+
+Each module notebook runs with papermill exactly as the tests run it (the samples of
+tests/data/samples/, one plan file that grows through the day, in course order). The floor,
+measured in the same run and interleaved with the notebooks (floor, M1, floor, M2, ...), is a
+notebook that only imports pandas, plotly and ipywidgets and shows one figure: the least any
+notebook of this course costs (a kernel, the libraries, a chart). Each notebook's time is
+compared with the floor run next to it.
+
+===========================  =============================================  ==========
+metric                       okrlib                                         target
+===========================  =============================================  ==========
+M1 … M8                      papermill run of the module notebook          <= 1.5x floor
+===========================  =============================================  ==========
+
+Run ``python -m benchmarks notebooks`` (a few minutes; ``--quick``: M1 and M5 only).
+Results go to benchmarks/results/notebooks.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Optional, Sequence
+
+import yaml
+
+from benchmarks.report import Results, Row, finish
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+TARGET = 1.5
+FLOOR_SOURCE = '''import pandas as pd
+import plotly.express as px
+import ipywidgets as W
+
+W.IntSlider(3)
+px.bar(pd.DataFrame({"x": ["a", "b"], "y": [1, 2]}), x="x", y="y")
+'''
+
+
+def _floor_notebook(folder: Path) -> Path:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell(FLOOR_SOURCE)])
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    path = folder / "floor.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _run(src: Path, out: Path, params: dict, cwd: Path) -> float:
+    import papermill
+
+    start = time.perf_counter()
+    papermill.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3", cwd=str(cwd), progress_bar=False)
+    return time.perf_counter() - start
+
+
+def run_suite(modules: Sequence[int]) -> Results:
+    res = Results(config={"modules": list(modules), "target_ratio": TARGET})
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        shutil.copytree(ROOT / "notebooks", work / "notebooks", ignore=shutil.ignore_patterns("my-plan*", ".ipynb_checkpoints"))
+        floor_nb = _floor_notebook(work)
+        plan = work / "plan.yaml"
+        _run(floor_nb, work / "floor-warm.ipynb", {}, work)  # first kernel start and imports fill the OS caches
+        for i in range(1, 9):
+            path = next((work / "notebooks").glob(f"m{i:02d}_*.ipynb"))
+            samples_file = ROOT / "tests" / "data" / "samples" / f"{path.stem}.yaml"
+            params = {"plan_path": str(plan), "role": "participant",
+                      "samples": yaml.safe_load(samples_file.read_text(encoding="utf-8")) if samples_file.exists() else None}
+            if i == 8:
+                params["export_dir"] = str(work / "export")
+            floor = _run(floor_nb, work / f"floor-{i}.ipynb", {}, work)
+            value = _run(path, work / f"out-{path.name}", params, path.parent)
+            if i in modules:
+                res.rows.append(Row(f"M{i} {path.stem}", value, "s", floor, "floor notebook", f"≤ {TARGET}x",
+                                    value <= TARGET * floor, note="papermill, samples submitted"))
+            res.raw[f"M{i}"] = {"seconds": value, "floor": floor}
+    return res
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks notebooks", description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="report M1 and M5 only (all still run: the plan grows through the day)")
+    p.add_argument("--output", default=str(RESULTS_DIR / "notebooks.json"))
+    p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = p.parse_args(argv)
+    print("okrlib notebooks: the eight module notebooks, headless", flush=True)
+    res = run_suite([1, 5] if args.quick else range(1, 9))
+    return finish(res, Path(args.output), args.strict)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

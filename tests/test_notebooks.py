@@ -1,0 +1,168 @@
+"""The course notebooks: they follow the conventions, run headless end to end on one plan that
+grows module by module, keep the instructor's notes from participants, and pass nbval."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+SAMPLES = ROOT / "tests" / "data" / "samples"
+MODULES = {f"M{i}": p for i in range(1, 9) for p in NOTEBOOKS.glob(f"m{i:02d}_*.ipynb")}
+ORDER = [NOTEBOOKS / "index.ipynb", *(MODULES[f"M{i}"] for i in range(1, 9) if f"M{i}" in MODULES)]
+INVENTORY_TOOLS = {  # ../shared/course/inventory.md: the tools of each module
+    "M1": ["T01", "T02"], "M2": ["T03"], "M3": ["T04", "T05", "T06", "T07"], "M4": ["T08", "T09"],
+    "M5": ["T10", "T11", "T12"], "M6": ["T13", "T14", "T15"], "M7": ["T16", "T17"], "M8": ["T19"],
+}
+CASES = {"M1": "C1", "M2": "C2", "M3": "C3", "M5": "C4", "M6": "C5"}
+PARAMETERS = {"plan_path", "role", "case_id", "samples"}
+
+pytestmark = pytest.mark.slow
+
+
+def _nb(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _code(nb: dict) -> list[str]:
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _text(nb: dict) -> str:
+    return "\n".join("".join(c["source"]) for c in nb["cells"])
+
+
+def test_one_notebook_per_module_and_the_course_map():
+    assert sorted(MODULES) == [f"M{i}" for i in range(1, 9)]
+    assert (NOTEBOOKS / "index.ipynb").exists()
+    for path in ORDER:
+        assert path.name.isascii()
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_headings_carry_the_inventory_ids(module):
+    text = _text(_nb(MODULES[module]))
+    title = next(line for line in text.splitlines() if line.startswith("# "))
+    assert module in title and re.search(r"[\u4e00-\u9fff]", title), title
+    for tool in INVENTORY_TOOLS[module]:
+        assert re.search(rf"^#+ .*{tool}", text, re.M), f"{module}: no heading for {tool}"
+    if module in CASES:
+        assert re.search(rf"^#+ .*{CASES[module]}", text, re.M), f"{module}: no heading for its case"
+    assert re.search(rf"X{module[1]}", text), f"{module}: no hand-off to its exercise"
+
+
+@pytest.mark.parametrize("path", ORDER, ids=lambda p: p.stem)
+def test_a_parameters_cell_comes_first_and_no_helper_code(path):
+    nb = _nb(path)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    names = set(re.findall(r"^(\w+)\s*=", "".join(code[0]["source"]), re.M))
+    assert {"plan_path", "role"} <= names and (path.stem == "index" or PARAMETERS <= names), names
+    for src in _code(nb):
+        assert not re.search(r"^\s*(def|class) ", src, re.M), f"helper code in {path.name}: {src[:60]}"
+        assert not re.search(r"^\s*(for|while) .*:\s*$", src, re.M), f"a loop in {path.name}: {src[:60]}"
+
+
+def test_notebooks_are_normalised():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "normalise_notebooks.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+# ---- headless: the whole day on one plan ------------------------------------------------------
+
+
+def _samples(stem: str):
+    path = SAMPLES / f"{stem}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+@pytest.fixture(scope="module")
+def day(tmp_path_factory) -> dict:
+    """Every notebook run in course order with papermill, as a participant, on one plan file."""
+    import papermill
+
+    work = tmp_path_factory.mktemp("course")
+    shutil.copytree(NOTEBOOKS, work / "notebooks", ignore=shutil.ignore_patterns("my-plan*", ".ipynb_checkpoints"))
+    plan = work / "plan.yaml"
+    runs = {}
+    for path in ORDER:
+        src = work / "notebooks" / path.name
+        out = work / f"out-{path.name}"
+        params = {"plan_path": str(plan), "role": "participant"}
+        if path.stem != "index":
+            params["samples"] = _samples(path.stem)
+        if path.stem.startswith("m08"):
+            params["export_dir"] = str(work / "export")
+        papermill.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3",
+                                   cwd=str(src.parent), progress_bar=False)
+        runs[path.stem] = out
+    return {"plan": plan, "runs": runs, "work": work}
+
+
+def test_the_plan_grows_through_the_day(day):
+    from okrlib import Workbook, check
+
+    wb = Workbook.load(day["plan"])
+    for section in ("company_goals", "factors", "core_elements", "product_goals", "objectives", "key_results",
+                    "cross_dept", "tasks", "checkins", "risks", "adjustments", "review_notes", "action_plan"):
+        assert wb.rows(section), f"no {section} after the day"
+    assert wb.review.scores
+    assert all(t.complete for t in wb.traces().values()), "every KR traces to the company goal"
+    assert 1 <= len(wb.objectives) <= 2 and all(3 <= len([k for k in wb.key_results if k.objective == o.id]) <= 4
+                                                for o in wb.objectives)
+    assert check(wb).score >= 70
+
+
+def test_the_day_ends_with_the_take_away_files(day):
+    written = sorted(p.suffix for p in (day["work"] / "export").iterdir())
+    assert {".md", ".html", ".xlsx"} <= set(written)
+
+
+def test_participants_never_see_the_instructor_s_analysis(day):
+    from okrlib import cases
+
+    for stem, out in day["runs"].items():
+        text = out.read_text(encoding="utf-8")
+        for case in cases.list():
+            analysis = cases.load(case.id).instructor.analysis
+            first = next(line for line in analysis.splitlines() if len(line.strip()) > 20).strip()[:40]
+            assert json.dumps(first, ensure_ascii=False)[1:-1] not in text, f"{stem} shows {case.id}'s analysis"
+            assert "讲师分析(仅讲师可见)" not in text
+
+
+def test_instructors_see_the_analysis(tmp_path):
+    import papermill
+
+    from okrlib import cases
+
+    src = MODULES["M1"]
+    out = tmp_path / "m01.ipynb"
+    papermill.execute_notebook(str(src), str(out), parameters={"plan_path": str(tmp_path / "p.yaml"), "role": "instructor"},
+                               kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    text = out.read_text(encoding="utf-8")
+    assert "讲师分析(仅讲师可见)" in text
+    assert cases.load("C1").instructor.expected_findings[0].rule in text
+
+
+def test_nbval_checks_the_notebooks_and_the_exercises(tmp_path):
+    """As a participant opens them: default parameters, no samples (the exercises' plan is the
+    course's plan file, ../notebooks/my-plan.yaml, created on first use)."""
+    ignore = shutil.ignore_patterns("my-plan*", ".ipynb_checkpoints", "source")
+    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks", ignore=ignore)
+    shutil.copytree(ROOT / "exercises", tmp_path / "exercises", ignore=ignore)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), "--nbval-current-env",
+         str(tmp_path / "notebooks"), str(tmp_path / "exercises")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=1500,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
