@@ -56,6 +56,13 @@ class ExportResult(dict):  # dict[str, Path]
     def ok(self) -> bool:
         return not self.problems
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the files written, and what could not be, in Chinese."""
+        names = {"md": "Markdown", "html": "网页 HTML", "xlsx": "Excel", "png": "对齐图 PNG"}
+        rows = "".join(f"<li>{html.escape(names.get(k, k))}:<code>{html.escape(str(p))}</code></li>" for k, p in self.items())
+        bad = "".join(f"<li style='color:#b42318'>{html.escape(m)}</li>" for m in self.problems.values())
+        return f"<b>已导出 {len(self)} 个文件</b><ul>{rows}{bad}</ul>"
+
     def __repr__(self) -> str:
         base = dict.__repr__(self)
         return f"ExportResult({base}, problems={self.problems!r})" if self.problems else f"ExportResult({base})"

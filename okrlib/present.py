@@ -12,7 +12,7 @@ from typing import Any, Iterable, Literal, Optional
 
 from . import labels
 
-__all__ = ["story", "instructor_notes", "table", "chain", "plan_summary", "markdown", "story_markdown",
+__all__ = ["story", "instructor_notes", "table", "chain", "checklist", "plan_summary", "markdown", "story_markdown",
            "instructor_markdown", "Role"]
 
 Role = Literal["participant", "instructor"]
@@ -102,6 +102,13 @@ def chain(wb: Any, kr_id: Optional[str] = None) -> None:
 def _short(text: str, limit: int = 30) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def checklist(report: Any) -> None:
+    """A check report as the coloured T10 table with each finding and its fix (okrlib.widgets' view)."""
+    from .widgets import checklist_html
+
+    _display(_html(checklist_html(report)))
 
 
 def plan_summary(wb: Any) -> None:

@@ -214,3 +214,12 @@ def test_browser_path_is_set_to_debian_chromium_when_unset(monkeypatch):
 def test_export_all_refuses_names_with_folders(tmp_path, name):
     with pytest.raises(ValueError):
         export_all(samples.example(), tmp_path, name=name)
+
+
+def test_the_export_result_tells_in_chinese_what_was_written():
+    from pathlib import Path
+
+    from okrlib.export import ExportResult
+
+    shown = ExportResult({"md": Path("plan.md")}, {"png": "未生成 <PNG>"})._repr_html_()
+    assert "已导出 1 个文件" in shown and "plan.md" in shown and "&lt;PNG&gt;" in shown
