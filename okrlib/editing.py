@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Callable, Iterator, Mapping, Optional, Union
 
 from . import labels
 from .errors import OkrlibError, Problem, WorkbookError, problem
@@ -397,6 +398,8 @@ class PlanFile:
                  product_type: str = "to_b", year: Optional[int] = None, quarter: Optional[int] = None) -> None:
         self.path = Path(path)
         self._listeners: list[Callable[[Workbook], None]] = []
+        self._batch = 0
+        self._pending = False
         if self.path.exists():
             self.workbook = Workbook.load(self.path)  # a broken file raises, naming every problem
         else:
@@ -405,12 +408,31 @@ class PlanFile:
     def on_change(self, callback: Callable[[Workbook], None]) -> None:
         self._listeners.append(callback)
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several edits in a row (a form's sample rows): each is still saved at once, but the
+        other forms and charts are told once, at the end, instead of redrawing after every row."""
+        self._batch += 1
+        try:
+            yield
+        finally:
+            self._batch -= 1
+            if not self._batch and self._pending:
+                self._pending = False
+                self._notify()
+
+    def _notify(self) -> None:
+        for callback in list(self._listeners):
+            callback(self.workbook)
+
     def _commit(self, new: Workbook) -> Workbook:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         new.save(self.path)
         self.workbook = new
-        for callback in list(self._listeners):
-            callback(new)
+        if self._batch:
+            self._pending = True
+        else:
+            self._notify()
         return new
 
     def apply(self, section: str, values: Mapping[str, Any], original: Optional[str] = None) -> Workbook:

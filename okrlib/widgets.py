@@ -176,13 +176,14 @@ class SectionForm(_Shown):
             self.show(first[0])
         else:
             self.new()
-        for sample in samples or ():
-            if section == "meta":
-                self.show(None)
-            else:
-                self.new()
-            self.fill(sample)
-            self.submit()
+        with self.plan.batch():
+            for sample in samples or ():
+                if section == "meta":
+                    self.show(None)
+                else:
+                    self.new()
+                self.fill(sample)
+                self.submit()
 
     # ---- widgets --------------------------------------------------------------------------
 
@@ -424,11 +425,12 @@ class OkrEditor(_Shown):
         self.use_numbers = W.Button(description="填入解析出的数字", icon="magic")
         self.use_numbers.on_click(lambda _: self.fill_from_analysis())
         self.checklist = ChecklistView(self.plan, profile=profile)
-        for sample in samples.get("key_results") or ():
-            self.key_results.new()
-            self.key_results.fill(sample)
-            self.analysis.value = analysis_html(self.key_results.inputs["statement"].value)
-            self.key_results.submit()
+        with self.plan.batch():
+            for sample in samples.get("key_results") or ():
+                self.key_results.new()
+                self.key_results.fill(sample)
+                self.analysis.value = analysis_html(self.key_results.inputs["statement"].value)
+                self.key_results.submit()
         panel = W.VBox([W.HTML("<b>KR 即时分析</b>"), self.analysis, self.use_numbers], layout=W.Layout(margin="0 0 0 16px"))
         self.widget = W.VBox([self.objectives.widget, W.HBox([self.key_results.widget, panel]), self.checklist.widget])
 

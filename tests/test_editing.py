@@ -162,3 +162,15 @@ def test_listeners_hear_each_saved_edit(plan_file):
     plan.on_change(lambda wb: heard.append(len(wb.key_results)))
     plan.apply("key_results", _kr())
     assert heard == [len(Workbook.load(EXAMPLE).key_results) + 1]
+
+
+def test_a_batch_of_edits_is_saved_row_by_row_and_announced_once(plan_file):
+    plan = PlanFile(plan_file)
+    heard = []
+    plan.on_change(lambda wb: heard.append(len(wb.tasks)))
+    with plan.batch():
+        plan.apply("tasks", {"id": "T91", "key_result": "KR1.1", "title": "补全知识库"})
+        assert Workbook.load(plan_file).get("T91")  # on disk at once
+        plan.apply("tasks", {"id": "T92", "key_result": "KR1.1", "title": "上线评测集"})
+        assert heard == []
+    assert heard == [len(Workbook.load(EXAMPLE).tasks) + 2]
