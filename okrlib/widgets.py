@@ -661,7 +661,7 @@ def tool(tool_id: str, plan: Optional[PlanLike] = None, *, samples: Any = None, 
     plan = _plan(plan)
     parts: list[Any] = []
     head = W.HTML(_STYLE + f"<h3>{esc(title)}</h3><div class='okr-help'>{esc(spec.get('help', ''))}</div>")
-    if kind == "okr_editor":
+    if kind == "editor":
         parts.append(OkrEditor(plan, samples=samples))
     elif kind == "baseline":
         parts.append(AlignmentBaseline(plan, spec.get("rules", [])))

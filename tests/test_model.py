@@ -200,9 +200,12 @@ def _literals(annotation: object) -> list[tuple]:
 
 def test_every_problem_code_in_the_code_has_messages() -> None:
     messages = data_file("messages")
-    codes = set()
+    codes, names = set(), set()
     for path in (ROOT / "okrlib").rglob("*.py"):
-        codes.update(re.findall(r'"(okr_[a-z_]+)"', path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        codes.update(re.findall(r'"(okr_[a-z_]+)"', text))
+        names.update(re.findall(r"^def (okr_[a-z_]+)", text, re.M))  # functions named in __all__
+    codes -= names
     assert codes, "expected okrlib to raise its own problem codes"
     missing = codes - set(messages)
     assert not missing, f"messages.yaml lacks {missing}"
