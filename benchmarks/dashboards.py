@@ -97,6 +97,7 @@ def run_suite(rounds: int, loads: int) -> Results:
                     page.goto(f"{url}/voila/render/{name}.ipynb", timeout=300_000)
                     page.locator(".jupyter-widgets select, .jupyter-widgets textarea").first.wait_for(timeout=300_000)
                     elapsed = time.perf_counter() - start
+                    print(f"  … {name}: {elapsed:.1f} s", flush=True)
                     if close:
                         page.close(run_before_unload=True)
                         ctx.close()
