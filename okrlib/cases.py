@@ -177,14 +177,10 @@ def _read_case_file(folder: Path) -> tuple[Optional[CaseFile], builtins.list[Pro
     try:
         meta = CaseFile.model_validate(raw)
     except ValidationError as exc:
-        return None, [_prefix(p, label) for p in problems_from_validation_error(exc)]
+        return None, [p.prefixed(label) for p in problems_from_validation_error(exc)]
     if meta.slug != folder.name:
         return meta, [problem(f"{label}: slug", "data_slug_mismatch", meta.slug, folder=folder.name)]
     return meta, []
-
-
-def _prefix(p: Problem, file: str) -> Problem:
-    return Problem(f"{file}: {p.path}" if p.path else file, p.code, p.message_zh, p.message_en, p.value, p.location)
 
 
 def list(root: Optional[PathLike] = None) -> builtins.list[CaseInfo]:  # noqa: A001 - the issue's name
@@ -227,7 +223,7 @@ def _workbook(folder: Path, name: str, problems: builtins.list[Problem]) -> Opti
     try:
         return store.load(path)
     except WorkbookError as exc:
-        problems += [_prefix(p, f"{folder.name}/{name}") for p in exc.problems]
+        problems += [p.prefixed(f"{folder.name}/{name}") for p in exc.problems]
     return None
 
 

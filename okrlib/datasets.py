@@ -14,13 +14,13 @@ import csv
 import io
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import OkrlibError, Problem, problem, problems_from_validation_error
+from .errors import OkrlibError, Problem, listing, problem, problems_from_validation_error
 
 if TYPE_CHECKING:  # pandas is imported when a table is read
     import pandas as pd
@@ -140,11 +140,7 @@ class DataError(OkrlibError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        head = f"{self.source}: " if self.source else ""
-        n = len(self.problems)
-        lines = [f"{head}数据有 {n} 处问题 / the data has {n} problem{'s' if n != 1 else ''}"]
-        lines += [f"  - {p}" for p in self.problems]
-        return "\n".join(lines)
+        return listing(self.problems, self.source, "数据", "the data")
 
 
 # --------------------------------------------------------------------------------------------
@@ -477,7 +473,7 @@ def load_yaml(path: Path, label: str) -> tuple[Any, list[Problem]]:
     except FileNotFoundError:
         return None, [problem(label, "data_file_missing", column="", row=0)]
     data, problems = store.parse_yaml(text)
-    return data, [Problem(label, p.code, p.message_zh, p.message_en, p.value, p.location) for p in problems]
+    return data, [p.prefixed(label) for p in problems]
 
 
 def parse_specs(raw: Any, file: str) -> tuple[dict[str, TableSpec], list[Problem]]:
@@ -498,5 +494,5 @@ def parse_specs(raw: Any, file: str) -> tuple[dict[str, TableSpec], list[Problem
                     # becomes a key; the fix is quoting, which "unknown field" would not suggest
                     problems.append(problem(where.rsplit(".", 1)[0], "data_flow_comma", key))
                 else:
-                    problems.append(Problem(where, p.code, p.message_zh, p.message_en, p.value, p.location))
+                    problems.append(replace(p, path=where))
     return out, problems

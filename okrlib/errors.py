@@ -7,7 +7,7 @@ So loading never stops at the first problem and never returns half a workbook.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Sequence
 
 from ._resources import data_file
@@ -76,6 +76,10 @@ class Problem:
         out["message_en"] = self.message_en
         return out
 
+    def prefixed(self, file: str) -> "Problem":
+        """The same problem placed in ``file`` (a declaration file, a case folder's workbook)."""
+        return replace(self, path=f"{file}: {self.path}" if self.path else file)
+
     def __str__(self) -> str:
         where = self.path or "(workbook)"
         if self.location:
@@ -107,6 +111,15 @@ def problem(path: str, code: str, value: Any = _MISSING, location: str = "", **c
     return Problem(path=path, code=code, message_zh=zh, message_en=en, value=value, location=location)
 
 
+def listing(problems: Sequence[Problem], source: str, what_zh: str, what_en: str) -> str:
+    """Every problem, one a line, under a head that counts them (``工作簿有 2 处问题 / ...``)."""
+    head = f"{source}: " if source else ""
+    n = len(problems)
+    lines = [f"{head}{what_zh}有 {n} 处问题 / {what_en} has {n} problem{'s' if n != 1 else ''}"]
+    lines += [f"  - {p}" for p in problems]
+    return "\n".join(lines)
+
+
 @dataclass
 class WorkbookError(OkrlibError):
     """A workbook (or a file meant to hold one) has problems; ``problems`` lists them all."""
@@ -118,11 +131,7 @@ class WorkbookError(OkrlibError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        head = f"{self.source}: " if self.source else ""
-        n = len(self.problems)
-        lines = [f"{head}工作簿有 {n} 处问题 / the workbook has {n} problem{'s' if n != 1 else ''}"]
-        lines += [f"  - {p}" for p in self.problems]
-        return "\n".join(lines)
+        return listing(self.problems, self.source, "工作簿", "the workbook")
 
     @classmethod
     def from_validation_error(cls, exc: Any, source: str = "", prefix: Sequence[Any] = ()) -> "WorkbookError":

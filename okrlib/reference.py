@@ -86,8 +86,7 @@ def _read(path: Path) -> tuple[Optional[ReferenceFile], builtins.list[Problem]]:
     try:
         meta = ReferenceFile.model_validate(raw)
     except ValidationError as exc:
-        return None, [Problem(f"{label}: {p.path}" if p.path else label, p.code, p.message_zh, p.message_en, p.value,
-                              p.location) for p in problems_from_validation_error(exc)]
+        return None, [p.prefixed(label) for p in problems_from_validation_error(exc)]
     return meta, []
 
 
