@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterable, Optional
 
 from ._resources import data_file
@@ -190,37 +190,11 @@ class _Tables:
         self.from_num_re = re.compile("(?:" + from_words + r")(?=\s?[\d$¥￥])()")
         self.to_words = set(d["to_words"]["zh"] + d["to_words"]["en"])
         self.to_re = re.compile(_alt(self.to_words))
-        av = d["activity_verbs"]
-        self.activity_re = _lex(av["zh"] + av["en"], "|".join(av.get("patterns_zh", [])))
         self.dim_of: dict[str, str] = {}
         for dim, langs in d["dimension"].items():
             for w in langs["zh"] + langs["en"]:
                 self.dim_of[str(w).lower()] = dim
-        # All five word lists in one scan (the sentence is read once): word -> flags. The longest
-        # word at a place wins, so a metric name hides the verb inside it (完成率 is no 完成,
-        # 市场份额 holds no 场); a jargon phrase keeps the activity verb it contains (打造闭环).
-        flags: dict[str, int] = {}
-        for bit, ws in ((_ACT, av["zh"] + av["en"]), (_JAR, d["jargon"]["zh"] + d["jargon"]["en"]),
-                        (_DIR, self.word_kind), (_DIM, self.dim_of),
-                        (_DEL, d["deliverable_nouns"]["zh"] + d["deliverable_nouns"]["en"])):
-            for w in ws:
-                w = str(w).lower()
-                flags[w] = flags.get(w, 0) | bit
-        for w in d.get("name_words", {}).get("zh", []) + d.get("name_words", {}).get("en", []):
-            flags.setdefault(str(w).lower(), 0)  # no list of its own: it only hides the words inside it
-        for w, f in list(flags.items()):
-            if f & _JAR:
-                for u, g in list(flags.items()):
-                    if u != w and u in w and g & _ACT:
-                        flags[w] |= _ACT
-        self.lex_flags = flags
-        self.lex_re = re.compile(r"达(?=\s?[\d$¥])|" + _alt(w for w in flags if w != "达"))
-        # The same scan for an all-ASCII sentence: only the words that start with an ASCII
-        # character (their trie branches are identical), so the same matches. Why: at each
-        # place the regex engine tries the top-level alternatives one after the other -- one per
-        # first character, ~220 of them (mostly CJK) -- and an English sentence has many such
-        # places (every letter that starts some word); ~4x faster on English sentences.
-        self.lex_ascii_re = re.compile(_alt(w for w in flags if w[:1].isascii()))
+        av = d["activity_verbs"]
         self.activity_patterns = re.compile("|".join(av.get("patterns_zh", []))) if av.get("patterns_zh") else None
         # every alternative starts with a literal: the engine skips other characters in C
         self.clause_split = re.compile(r",|;|。|、|\n| and | while |以及|并且|同时|并(?=[将使让把])")
@@ -242,6 +216,53 @@ class _Tables:
         )
         self.bound_after = re.compile(r"\s?(?:以内|以下|以上|及以上|内)")
         self.thousands = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+    # The word lexicon is compiled on first use, not at start: forms read numbers ("300万") with
+    # the tables above long before (or without) any KR sentence is analysed, and these regexes
+    # are most of the start-up cost (~0.2 s). cached_property stores each in the instance, so
+    # the analyser's hot path reads plain attributes.
+
+    @cached_property
+    def activity_re(self) -> "re.Pattern[str]":
+        av = data_file("kr_phrases")["activity_verbs"]
+        return _lex(av["zh"] + av["en"], "|".join(av.get("patterns_zh", [])))
+
+    @cached_property
+    def lex_flags(self) -> dict[str, int]:
+        """All five word lists in one scan (the sentence is read once): word -> flags. The
+        longest word at a place wins, so a metric name hides the verb inside it (完成率 is no
+        完成, 市场份额 holds no 场); a jargon phrase keeps the activity verb it contains (打造闭环)."""
+        d = data_file("kr_phrases")
+        av = d["activity_verbs"]
+        flags: dict[str, int] = {}
+        for bit, ws in ((_ACT, av["zh"] + av["en"]), (_JAR, d["jargon"]["zh"] + d["jargon"]["en"]),
+                        (_DIR, self.word_kind), (_DIM, self.dim_of),
+                        (_DEL, d["deliverable_nouns"]["zh"] + d["deliverable_nouns"]["en"])):
+            for w in ws:
+                w = str(w).lower()
+                flags[w] = flags.get(w, 0) | bit
+        for w in d.get("name_words", {}).get("zh", []) + d.get("name_words", {}).get("en", []):
+            flags.setdefault(str(w).lower(), 0)  # no list of its own: it only hides the words inside it
+        for w, f in list(flags.items()):
+            if f & _JAR:
+                for u, g in list(flags.items()):
+                    if u != w and u in w and g & _ACT:
+                        flags[w] |= _ACT
+        return flags
+
+    @cached_property
+    def lex_re(self) -> "re.Pattern[str]":
+        return re.compile(r"达(?=\s?[\d$¥])|" + _alt(w for w in self.lex_flags if w != "达"))
+
+    @cached_property
+    def lex_ascii_re(self) -> "re.Pattern[str]":
+        """The same scan for an all-ASCII sentence: only the words that start with an ASCII
+        character (their trie branches are identical), so the same matches. Why: at each place
+        the regex engine tries the top-level alternatives one after the other -- one per first
+        character, ~220 of them (mostly CJK) -- and an English sentence has many such places
+        (every letter that starts some word); ~4x faster on English sentences."""
+        return re.compile(_alt(w for w in self.lex_flags if w[:1].isascii()))
 
 
 _T: Optional[_Tables] = None

@@ -3,7 +3,9 @@
 Every function takes a :class:`~okrlib.model.Workbook` and returns a
 ``plotly.graph_objects.Figure`` drawn with the registered template ``"okrlib"`` (CJK fonts
 first, so Chinese shows real glyphs in the browser and in PNG export). Titles and labels are
-Chinese; ``lang="en"`` gives English. All numbers come from the core — scores, bands, pace and
+Chinese; ``lang="en"`` gives English. Importing this module also makes ``"okrlib"`` plotly's
+default template, unless another default was chosen already: the course's own ``px`` charts
+then draw Chinese with the same CJK fonts. All numbers come from the core — scores, bands, pace and
 confidence from :mod:`okrlib.scoring`, findings from :mod:`okrlib.checks` — so a chart never
 disagrees with the report or the checker; colours, sizes and the risk bands are data in
 ``okrlib/data/charts.yaml``.
@@ -47,6 +49,7 @@ __all__ = [
     "score_distribution",
     "escape",
     "ensure_browser_path",
+    "reads",
 ]
 
 Lang = Literal["zh", "en"]
@@ -65,6 +68,14 @@ DEBIAN_CHROMIUM = "/usr/bin/chromium"
 
 def _cfg() -> dict[str, Any]:
     return data_file("charts")
+
+
+def reads(chart: str) -> Optional[frozenset[str]]:
+    """The parts of a plan a chart is drawn from (charts.yaml ``reads``; every chart reads
+    ``meta`` for its title), so a form redraws it only when one of them changed. None: not
+    declared, redraw after any change."""
+    parts = _cfg().get("reads", {}).get(chart)
+    return None if parts is None else frozenset(parts) | {"meta"}
 
 
 def _word(key: str, lang: Lang) -> str:
@@ -175,8 +186,10 @@ def _empty(fig: go.Figure, lang: Lang) -> go.Figure:
 
 
 def _figure(wb: Workbook, key: str, lang: Lang, extra: str = "", **layout: Any) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, title={"text": _title(wb, key, lang, extra)}, **layout)
+    fig = go.Figure()  # the default template is set without re-validation: ~50 ms less per chart
+    if pio.templates.default != TEMPLATE:
+        layout["template"] = TEMPLATE
+    fig.update_layout(title={"text": _title(wb, key, lang, extra)}, **layout)
     return fig
 
 
@@ -200,6 +213,8 @@ def _register_template() -> None:
     template.layout.hoverlabel = {"font": {"family": family}, "align": "left"}
     template.layout.colorway = cfg["colorway"]
     pio.templates[TEMPLATE] = template
+    if pio.templates.default == "plotly":  # plotly's own default: nobody chose another
+        pio.templates.default = TEMPLATE
 
 
 def ensure_browser_path() -> Optional[str]:

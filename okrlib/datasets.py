@@ -367,13 +367,14 @@ def _check_invariants(p: _Parsed, df: "pd.DataFrame") -> list[Problem]:
     rows = p.rows
     for chk in p.spec.checks:
         if chk.kind == "expr":
-            names = [n for n in _NAME.findall(chk.expr or "") if n in df.columns]
+            names = list(dict.fromkeys(n for n in _NAME.findall(chk.expr or "") if n in df.columns))
             # an empty cell makes a comparison false: such rows are skipped, unless the rule
             # itself says what an empty cell means (isna / notna)
             tests_empty = "isna(" in (chk.expr or "") or "notna(" in (chk.expr or "")
             skip = df[names].isna().any(axis=1) if names and not tests_empty else pd.Series(False, index=df.index)
             try:
-                ok = df.eval(chk.expr, engine="python")
+                # only the columns it names: pandas builds a resolver for every column of the frame
+                ok = (df[names] if names else df).eval(chk.expr, engine="python")
             except Exception as exc:  # a broken expression is the declaration's fault: say so
                 col.add("data_bad_check", 0, "", chk.expr, reason=f"{type(exc).__name__}: {exc}")
                 continue

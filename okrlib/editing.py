@@ -19,7 +19,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 
 from . import labels
 from .errors import OkrlibError, Problem, WorkbookError, problem
@@ -387,6 +387,12 @@ def ref_options(wb: Optional[Workbook], info: FieldInfo, limit: int = 36) -> lis
 # --------------------------------------------------------------------------------------------
 
 
+def changed_parts(old: Workbook, new: Workbook) -> set[str]:
+    """The parts of a plan (``meta`` and the sections of SECTIONS) that differ between two versions."""
+    parts = {"meta"} if old.meta != new.meta else set()
+    return parts | {name for name in SECTIONS if old.rows(name) != new.rows(name)}
+
+
 class PlanFile:
     """A plan file that forms edit together: load once, save every accepted edit at once.
 
@@ -397,41 +403,56 @@ class PlanFile:
     def __init__(self, path: Union[str, Path], *, team: str = "我的团队", product: str = "我的产品",
                  product_type: str = "to_b", year: Optional[int] = None, quarter: Optional[int] = None) -> None:
         self.path = Path(path)
-        self._listeners: list[Callable[[Workbook], None]] = []
+        self._listeners: list[tuple[Callable[[Workbook], None], Optional[frozenset[str]]]] = []
         self._batch = 0
-        self._pending = False
+        self._changed: set[str] = set()  # parts of the plan changed since the listeners were told
+        self._unsaved = False  # edits of a batch not written yet
         if self.path.exists():
             self.workbook = Workbook.load(self.path)  # a broken file raises, naming every problem
         else:
             self.workbook = Workbook.new(team, product, product_type, year or dt.date.today().year, quarter)
 
-    def on_change(self, callback: Callable[[Workbook], None]) -> None:
-        self._listeners.append(callback)
+    def on_change(self, callback: Callable[[Workbook], None], parts: Optional[Iterable[str]] = None) -> None:
+        """Call ``callback(workbook)`` after each saved edit; with ``parts`` (``"meta"`` or section
+        names such as ``"risks"``) only when one of them changed, so a risk added in M6 does not
+        redraw every chart and drop-down opened since M3."""
+        self._listeners.append((callback, None if parts is None else frozenset(parts)))
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Several edits in a row (a form's sample rows): each is still saved at once, but the
-        other forms and charts are told once, at the end, instead of redrawing after every row."""
+        """Several edits in a row (a form's sample rows): each is checked at once, the file is
+        written once at the end (also when an error stops the batch: what was accepted is kept),
+        and the other forms and charts are told once, instead of after every row."""
         self._batch += 1
         try:
             yield
         finally:
             self._batch -= 1
-            if not self._batch and self._pending:
-                self._pending = False
-                self._notify()
+            if not self._batch:
+                if self._unsaved:
+                    self._write(self.workbook)
+                if self._changed:
+                    self._notify()
 
     def _notify(self) -> None:
-        for callback in list(self._listeners):
-            callback(self.workbook)
+        changed, self._changed = frozenset(self._changed), set()
+        for callback, parts in list(self._listeners):
+            if parts is None or parts & changed:
+                callback(self.workbook)
+
+    def _write(self, workbook: Workbook) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        workbook.save(self.path)
+        self._unsaved = False
 
     def _commit(self, new: Workbook) -> Workbook:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        new.save(self.path)
-        self.workbook = new
         if self._batch:
-            self._pending = True
+            self._unsaved = True
         else:
+            self._write(new)
+        old, self.workbook = self.workbook, new
+        self._changed |= changed_parts(old, new)
+        if not self._batch and self._changed:
             self._notify()
         return new
 

@@ -167,7 +167,8 @@ class SectionForm(_Shown):
                                        layout=W.Layout(width=_LABEL_WIDTH, min_width=_LABEL_WIDTH)), self.chooser]))
         buttons = [self.save_button] + ([self.new_button, self.delete_button] if is_list else [])
         self.widget = W.VBox(head + rows + [W.HBox(buttons), self.status])
-        self.plan.on_change(self._plan_changed)
+        refs = {info.ref for info in self.infos if info.ref}
+        self.plan.on_change(self._plan_changed, None if "*" in refs else refs | {section})
         self._refresh_choices()
         first = self._keys()[:1]
         if section == "meta":
@@ -685,7 +686,9 @@ class _ChartPanel(_Shown):
         self.plan = plan
         self.name = name
         self.widget = W.Output()
-        plan.on_change(lambda _: self.refresh())
+        from .charts import reads
+
+        plan.on_change(lambda _: self.refresh(), reads(name))
         self.refresh()
 
     def refresh(self) -> None:

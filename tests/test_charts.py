@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 import chart_samples as samples
-from okrlib import cases, charts, scoring
+from okrlib import Workbook, cases, charts, scoring
 from okrlib._resources import data_file
 from okrlib.checks import check
 
@@ -95,6 +95,19 @@ def test_template_is_registered_with_cjk_fonts_first():
     assert family.endswith("sans-serif")
 
 
+def test_okrlib_is_the_default_template_and_charts_keep_it_under_another_default():
+    import plotly.express as px
+
+    assert pio.templates.default == charts.TEMPLATE  # the course's px charts get CJK fonts too
+    family = pio.templates[charts.TEMPLATE].layout.font.family
+    assert px.bar(x=["甲"], y=[1]).layout.template.layout.font.family == family
+    pio.templates.default = "plotly_dark"  # a participant's own choice
+    try:
+        assert charts.risk_matrix(samples.example()).layout.template.layout.font.family == family
+    finally:
+        pio.templates.default = charts.TEMPLATE
+
+
 @pytest.mark.parametrize("chart", ALL_CHARTS, ids=lambda f: f.__name__)
 def test_every_chart_is_a_figure_in_the_okrlib_template_with_a_chinese_title(chart):
     wb = samples.example()
@@ -115,6 +128,57 @@ def test_every_chart_draws_an_empty_plan(chart):
     fig = chart(Workbook.new("空团队", "空产品", year=2027, quarter=1))
     assert isinstance(fig, go.Figure)
     fig.to_dict()
+
+
+def _altered(data: dict, section: str) -> list[dict]:
+    """Versions of a plan where one section changed: every text of its rows rewritten, and (when
+    no other row points to them) its rows gone."""
+    from okrlib.fields import fields
+    from okrlib.model import SECTIONS
+
+    path = SECTIONS[section].path
+    texts = [f.name for f in fields(section) if f.kind == "text" and "." not in f.name]
+    out = []
+    for empty in (False, True):
+        changed = Workbook.from_dict(data).to_dict()
+        holder = changed
+        for key in path[:-1]:
+            holder = holder[key]
+        if empty:
+            holder[path[-1]] = []
+        else:
+            for row in holder[path[-1]]:
+                for name in texts:
+                    if isinstance(row.get(name), str):
+                        row[name] += "(改)"
+        try:
+            Workbook.from_dict(changed)
+        except Exception:  # other rows point to these: emptying is no valid plan
+            continue
+        out.append(changed)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(CFG["reads"]))
+def test_a_chart_depends_only_on_the_parts_it_declares(name):
+    """charts.yaml ``reads`` lets a form skip redrawing a chart; a list that forgot a part would
+    leave a stale chart on screen. Changing any part not declared must leave the figure as is."""
+    from okrlib.model import SECTIONS
+
+    chart = getattr(charts, name)
+    data = samples.example().to_dict()
+    before = chart(Workbook.from_dict(data)).to_plotly_json()
+    tried = 0
+    for section in (s for s in SECTIONS if s not in charts.reads(name)):
+        for changed in _altered(data, section):
+            if changed != data:
+                tried += 1
+                assert chart(Workbook.from_dict(changed)).to_plotly_json() == before, f"{name} reads {section}"
+    assert tried >= 10
+    for section in charts.reads(name) - {"meta"}:
+        assert samples.example().rows(section), f"the example plan has no {section}: the test would prove nothing"
+        assert any(chart(Workbook.from_dict(c)).to_plotly_json() != before for c in _altered(data, section)), \
+            f"{name} is declared to read {section} but never changes with it"
 
 
 def test_core_modules_do_not_import_plotly():

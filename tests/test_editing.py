@@ -164,13 +164,53 @@ def test_listeners_hear_each_saved_edit(plan_file):
     assert heard == [len(Workbook.load(EXAMPLE).key_results) + 1]
 
 
-def test_a_batch_of_edits_is_saved_row_by_row_and_announced_once(plan_file):
+def test_a_listener_of_some_parts_hears_only_their_changes(plan_file):
+    """A risk added in M6 must not redraw the factor chart opened in M3 (each redraw costs)."""
+    plan = PlanFile(plan_file)
+    heard = []
+    plan.on_change(lambda wb: heard.append("risks"), ["risks"])
+    plan.on_change(lambda wb: heard.append("meta"), ["meta"])
+    plan.on_change(lambda wb: heard.append("any"))
+    plan.apply("tasks", {"id": "T91", "key_result": "KR1.1", "title": "补全知识库"})
+    assert heard == ["any"]
+    plan.apply("risks", {"id": "R9", "description": "供应商涨价", "likelihood": 3, "impact": 3})
+    assert heard == ["any", "risks", "any"]
+    heard.clear()
+    plan.apply("meta", {**editing.form_values(plan.workbook, "meta"), "team": "新团队"})
+    assert heard == ["meta", "any"]
+    heard.clear()
+    with plan.batch():
+        plan.apply("tasks", {"id": "T92", "key_result": "KR1.1", "title": "上线评测集"})
+        plan.delete("risks", "R9")
+    assert heard == ["risks", "any"]
+
+
+def test_an_edit_that_changes_nothing_tells_no_one(plan_file):
+    plan = PlanFile(plan_file)
+    heard = []
+    plan.on_change(lambda wb: heard.append(1))
+    plan.apply("tasks", {**editing.form_values(plan.workbook, "tasks", "T1")}, "T1")
+    assert heard == []
+
+
+def test_a_batch_of_edits_is_checked_row_by_row_saved_and_announced_once(plan_file):
     plan = PlanFile(plan_file)
     heard = []
     plan.on_change(lambda wb: heard.append(len(wb.tasks)))
     with plan.batch():
         plan.apply("tasks", {"id": "T91", "key_result": "KR1.1", "title": "补全知识库"})
-        assert Workbook.load(plan_file).get("T91")  # on disk at once
+        with pytest.raises(EditError):  # refused at once, as a click would be
+            plan.apply("tasks", {"id": "T91", "key_result": "KR1.1", "title": "同号"})
         plan.apply("tasks", {"id": "T92", "key_result": "KR1.1", "title": "上线评测集"})
         assert heard == []
+    assert {"T91", "T92"} <= {t.id for t in Workbook.load(plan_file).tasks}
     assert heard == [len(Workbook.load(EXAMPLE).tasks) + 2]
+
+
+def test_a_batch_stopped_by_an_error_keeps_what_was_accepted(plan_file):
+    plan = PlanFile(plan_file)
+    with pytest.raises(RuntimeError):
+        with plan.batch():
+            plan.apply("tasks", {"id": "T91", "key_result": "KR1.1", "title": "补全知识库"})
+            raise RuntimeError("kernel interrupted")
+    assert Workbook.load(plan_file).get("T91")

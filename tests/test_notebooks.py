@@ -103,7 +103,8 @@ def day(tmp_path_factory) -> dict:
         if path.stem.startswith("m08"):
             params["export_dir"] = str(work / "export")
         papermill.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3",
-                                   cwd=str(src.parent), progress_bar=False)
+                                   cwd=str(src.parent), progress_bar=False,
+                                   request_save_on_cell_execute=False)
         runs[path.stem] = out
     return {"plan": plan, "runs": runs, "work": work}
 
@@ -147,7 +148,8 @@ def test_instructors_see_the_analysis(tmp_path):
     src = MODULES["M1"]
     out = tmp_path / "m01.ipynb"
     papermill.execute_notebook(str(src), str(out), parameters={"plan_path": str(tmp_path / "p.yaml"), "role": "instructor"},
-                               kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+                               kernel_name="python3", cwd=str(tmp_path), progress_bar=False,
+                               request_save_on_cell_execute=False)
     text = out.read_text(encoding="utf-8")
     assert "讲师分析(仅讲师可见)" in text
     assert cases.load("C1").instructor.expected_findings[0].rule in text
