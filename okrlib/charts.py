@@ -7,7 +7,7 @@ Chinese; ``lang="en"`` gives English. Importing this module also makes ``"okrlib
 default template, unless another default was chosen already: the course's own ``px`` charts
 then draw Chinese with the same CJK fonts. All numbers come from the core — scores, bands, pace and
 confidence from :mod:`okrlib.scoring`, findings from :mod:`okrlib.checks` — so a chart never
-disagrees with the report or the checker; colours, sizes and the risk bands are data in
+disagrees with the report or the checker; colours, sizes and words are data in
 ``okrlib/data/charts.yaml``.
 
 Plotly renders a few HTML tags (``<b>``, ``<br>``, ``<a href>``…) in texts, hovers and
@@ -678,15 +678,9 @@ def factor_impacts(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
 
 
 def risk_band(score: int) -> dict[str, Any]:
-    """The risk matrix band of ``likelihood x impact``: ``{"code", "min", "color", "zh", "en"}``
-    (1-4 low, 5-9 medium, 10-15 high, 16-25 critical; okr-method.md, in charts.yaml)."""
-    found = None
-    for b in _cfg()["risk"]["bands"]:
-        if score >= b["min"]:
-            found = b
-    if found is None:
-        raise ValueError(f"risk score {score} is below the lowest band")
-    return found
+    """scoring.risk_band with the band's colour of the matrix: ``{"code", "min", "zh", "en", "color"}``."""
+    band = scoring.risk_band(score)
+    return {**band, "color": _cfg()["risk"]["band_color"][band["code"]]}
 
 
 def _spread(k: int, jitter: float) -> list[tuple[float, float]]:
@@ -707,7 +701,7 @@ def risk_matrix(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
     shapes named ``cell:<likelihood>:<impact>``; the points' ``customdata`` are the risk ids.
     """
     cfg = _cfg()["risk"]
-    lo, hi = cfg["scale"]
+    lo, hi = scoring.settings()["risk"]["scale"]
     fig = _figure(wb, "risk_matrix", lang)
     shapes = []
     for li in range(lo, hi + 1):
@@ -718,7 +712,7 @@ def risk_matrix(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
                  "fillcolor": b["color"], "line": {"color": "white", "width": 2}, "name": f"cell:{li}:{im}"}
             )
     # legend entries for the bands
-    for b in cfg["bands"]:
+    for b in (risk_band(band["min"]) for band in scoring.settings()["risk"]["bands"]):
         fig.add_trace(
             go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 14, "symbol": "square", "color": b["color"]},
                        name=f"{_word('risk_band', lang)}: {b[lang]}", hoverinfo="skip", meta={"kind": "band", "band": b["code"]})

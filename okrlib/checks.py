@@ -952,9 +952,6 @@ def _no_retention(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         yield _o(o, metric=(pg.metric if pg is not None and pg.metric else found.group()))
 
 
-_RISK_BANDS = ((16, "严重", "critical"), (10, "高", "high"), (5, "中", "medium"), (1, "低", "low"))
-
-
 @rule("risk-no-response")
 def _risk_no_response(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
     least = int(ctx.profile.get("risk_response_min_score", 10))
@@ -965,12 +962,12 @@ def _risk_no_response(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         missing = [k for k, v in (("response", r.response), ("owner", r.owner)) if not v.strip()]
         if not missing:
             continue
-        band, band_en = next((zh, en) for low, zh, en in _RISK_BANDS if score >= low)
+        band = _scoring().risk_band(score)
         zh = {"response": "应对方案", "owner": "负责人"}
         en = {"response": "response", "owner": "owner"}
         yield r.id, {
             "id": r.id, "description": _short(r.description), "likelihood": r.likelihood, "impact": r.impact,
-            "score": score, "band": band, "band_en": band_en, "min_score": least,
+            "score": score, "band": band["zh"], "band_en": band["en"].lower(), "min_score": least,
             "missing": "和".join(zh[m] for m in missing), "missing_en": " or ".join(en[m] for m in missing),
         }
 

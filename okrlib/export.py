@@ -276,7 +276,7 @@ def _tasks(wb: Workbook) -> list[str]:
 
 
 def _risks(wb: Workbook) -> list[str]:
-    from .charts import risk_band  # the bands live with the risk matrix (charts.yaml)
+    from .charts import risk_band  # scoring's band with the matrix colour
 
     s = "risks"
 

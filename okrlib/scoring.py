@@ -67,6 +67,7 @@ __all__ = [
     "reference_date",
     "scores_frame",
     "objectives_frame",
+    "risk_band",
 ]
 
 Band = Literal["red", "yellow", "green"]
@@ -79,6 +80,19 @@ _EPS = 1e-9  # float slack at thresholds: 0.95 x 0.6 computed is 0.5700000000000
 def settings() -> dict[str, Any]:
     """The parsed ``okrlib/data/scoring.yaml`` (thresholds and their sources)."""
     return data_file("scoring")
+
+
+def risk_band(score: int) -> dict[str, Any]:
+    """The band of a risk's ``likelihood x impact``: ``{"code", "min", "zh", "en"}`` (1-4 low,
+    5-9 medium, 10-15 high, 16-25 critical; okr-method.md, in scoring.yaml). One place, so the
+    checker's message, the risk matrix and the exported plan always name the same band."""
+    found = None
+    for b in settings()["risk"]["bands"]:
+        if score >= b["min"]:
+            found = b
+    if found is None:
+        raise ValueError(f"risk score {score} is below the lowest band")
+    return found
 
 
 # --------------------------------------------------------------------------------------------
