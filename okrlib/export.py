@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
@@ -481,27 +482,44 @@ def export_all(
     written: dict[str, Path] = {}
     problems: dict[str, str] = {}
 
-    md = out_dir / f"{name}.md"
-    atomic_write(md, lambda h: h.write(to_markdown(wb).encode("utf-8")))
-    written["md"] = md
-    page = out_dir / f"{name}.html"
-    atomic_write(page, lambda h: h.write(to_html(wb, report, as_of=as_of).encode("utf-8")))
-    written["html"] = page
-    xlsx = out_dir / f"{name}.xlsx"
-    atomic_write(xlsx, lambda h: to_excel(wb, h))
-    written["xlsx"] = xlsx
-
+    # The PNG is drawn by a Chromium that kaleido starts (seconds, mostly waiting for the
+    # browser): it is drawn in a thread while the other three files are written.
     png = out_dir / f"{name}-alignment.png"
     problem = png_problem()
+    drawn: dict[str, Any] = {}
+    drawing: Optional[threading.Thread] = None
     if problem is None:
-        try:
-            from .charts import alignment_tree
+        from .charts import alignment_tree
 
-            fig = alignment_tree(wb, report, as_of=as_of)
-            atomic_write(png, lambda h: fig.write_image(h, format="png"))
-            written["png"] = png
-        except Exception as exc:  # a browser that will not start must not cost the other files
-            problem = _w("png_failed").format(error=f"{type(exc).__name__}: {exc}")
+        fig = alignment_tree(wb, report, as_of=as_of)
+
+        def draw() -> None:
+            try:
+                drawn["png"] = fig.to_image(format="png")
+            except Exception as exc:  # a browser that will not start must not cost the other files
+                drawn["error"] = exc
+
+        drawing = threading.Thread(target=draw, name="okrlib-png", daemon=True)
+        drawing.start()
+    try:
+        md = out_dir / f"{name}.md"
+        atomic_write(md, lambda h: h.write(to_markdown(wb).encode("utf-8")))
+        written["md"] = md
+        page = out_dir / f"{name}.html"
+        atomic_write(page, lambda h: h.write(to_html(wb, report, as_of=as_of).encode("utf-8")))
+        written["html"] = page
+        xlsx = out_dir / f"{name}.xlsx"
+        atomic_write(xlsx, lambda h: to_excel(wb, h))
+        written["xlsx"] = xlsx
+    finally:
+        if drawing is not None:
+            drawing.join()
+    if "png" in drawn:
+        atomic_write(png, lambda h: h.write(drawn["png"]))
+        written["png"] = png
+    elif "error" in drawn:
+        exc = drawn["error"]
+        problem = _w("png_failed").format(error=f"{type(exc).__name__}: {exc}")
     if problem is not None:
         problems["png"] = problem
     return ExportResult(written, problems)
