@@ -7,6 +7,9 @@ floor dashboard: the same stack with one widget and one figure. Headless Debian 
 both alike, and each dashboard's best time is compared with the floor's best.
 Then the same page is loaded and closed 20 times, and the kernels still running are counted
 (the python processes Voilà started): they must stay bounded.
+A page that shows no widgets within 300 s counts as stalled and the run goes on: what it showed
+(spinner text, widget manager state, console errors) goes to the results' raw.stalled and the
+server log to benchmarks/results/dashboards-voila.log.
 
 ========================  ============================================  ===============
 metric                    okrlib                                        target
@@ -14,6 +17,7 @@ metric                    okrlib                                        target
 case explorer / team      navigation -> widgets visible                 <= 1.5x floor
 plan / OKR clinic
 kernels after 20 loads    ipykernel processes of the Voilà server       <= 2
+pages without widgets     page loads with no widget after 300 s         0
 ========================  ============================================  ===============
 
 Run ``python -m benchmarks dashboards`` (needs /usr/bin/chromium; ``--quick``: 1 round, 5 loads).
@@ -36,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 TARGET = 1.5
 MAX_KERNELS = 2
+PAGE_TIMEOUT = 300  # s: a page with no widgets by then counts as stalled (and the run goes on)
 DASHBOARDS = {"case_explorer": "案例浏览", "team_plan": "团队计划", "okr_clinic": "OKR 诊所"}
 FLOOR_SOURCE = '''import ipywidgets as W
 import plotly.express as px
@@ -72,7 +77,29 @@ def _kernels(voila_pid: int) -> int:
     return count
 
 
+def _stall_report(page, name: str, elapsed: float, console: list[str]) -> dict:
+    """What a page that never showed its widgets looked like: the spinner's text, the first lines
+    of the page, the widget manager's state and the console's errors and warnings."""
+    report: dict = {"dashboard": name, "seconds": round(elapsed, 1), "console": console[-20:]}
+    try:
+        report.update(page.evaluate("""() => {
+            const el = (id) => document.getElementById(id);
+            const app = window.jupyterapp, m = app && app.widgetManager;
+            return {loading_text: el('loading_text') ? el('loading_text').innerText : null,
+                    page_in: !!el('rendered_cells') && el('rendered_cells').style.display !== 'none',
+                    text: (el('rendered_cells') || document.body).innerText.slice(0, 500),
+                    widget_manager: m ? {restored: m._restoredStatus, restoring: m._kernelRestoreInProgress,
+                                         models: Object.keys(m._models || {}).length,
+                                         kernel: m.kernel ? m.kernel.connectionStatus + '/' + m.kernel.status : null} : null,
+                    watchdog_banner: el('okrlib-stalled') ? el('okrlib-stalled').innerText : null};
+        }"""))
+    except Exception as exc:  # a crashed page: what there is
+        report["error"] = f"{type(exc).__name__}: {exc}"[:300]
+    return report
+
+
 def run_suite(rounds: int, loads: int) -> Results:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from okrlib.serve import find_chromium, running
@@ -85,19 +112,32 @@ def run_suite(rounds: int, loads: int) -> Results:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "dashboards"
         _copy_dashboards(folder)
-        with running(folder, log=Path(tmp) / "voila.log") as (url, proc):
+        log = Path(tmp) / "voila.log"
+        stalled: list[dict] = []
+        with running(folder, log=log) as (url, proc):
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu",
                                                                            "--disable-quic", "--no-first-run"])
 
                 def load(name: str, close: bool = True) -> float:
+                    """Seconds from navigation to widgets visible; inf for a page that never showed them
+                    (its state, console errors and the server log are kept for the report)."""
                     ctx = browser.new_context()
                     page = ctx.new_page()
+                    console: list[str] = []
+                    page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") and "version" not in m.text else None)
                     start = time.perf_counter()
-                    page.goto(f"{url}/voila/render/{name}.ipynb", timeout=300_000)
-                    page.locator(".jupyter-widgets select, .jupyter-widgets textarea").first.wait_for(timeout=300_000)
-                    elapsed = time.perf_counter() - start
-                    print(f"  … {name}: {elapsed:.1f} s", flush=True)
+                    try:
+                        page.goto(f"{url}/voila/render/{name}.ipynb", timeout=PAGE_TIMEOUT * 1000)
+                        page.locator(".jupyter-widgets select, .jupyter-widgets textarea").first.wait_for(timeout=PAGE_TIMEOUT * 1000)
+                    except PlaywrightTimeout:
+                        elapsed = time.perf_counter() - start
+                        stalled.append(_stall_report(page, name, elapsed, console))
+                        print(f"  … {name}: no widgets after {elapsed:.0f} s (see the report's raw.stalled)", flush=True)
+                        elapsed = float("inf")
+                    else:
+                        elapsed = time.perf_counter() - start
+                        print(f"  … {name}: {elapsed:.1f} s", flush=True)
                     if close:
                         page.close(run_before_unload=True)
                         ctx.close()
@@ -121,6 +161,13 @@ def run_suite(rounds: int, loads: int) -> Results:
                 res.rows.append(Row(f"kernels running after {loads} page loads", alive, "", target=f"≤ {MAX_KERNELS}",
                                     passed=alive <= MAX_KERNELS, note="each closed page shuts its kernel down"))
                 browser.close()
+        res.rows.append(Row(f"pages without widgets after {PAGE_TIMEOUT} s", len(stalled), "", target="0",
+                            passed=not stalled, note="of every page load above"))
+        if stalled:
+            res.raw["stalled"] = stalled
+            RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+            shutil.copy(log, RESULTS_DIR / "dashboards-voila.log")
+            res.raw["voila_log"] = str(RESULTS_DIR / "dashboards-voila.log")
     return res
 
 

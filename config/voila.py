@@ -27,3 +27,14 @@ c.MappingKernelManager.cull_connected = False
 # cannot host (it logs a module-federation error).
 c.VoilaConfiguration.template = "okrlib"
 c.VoilaConfiguration.extension_denylist = ["jupyterlab-jupytext"]
+
+# No page waits forever on its notebook. Voilà's executor (nbclient) waits for a cell's reply with
+# no limit by default: a kernel that never answered would leave the page at "Running ..." for
+# good. With a limit the page ends with a message instead. 300 s is far above a dashboard's first
+# render (~2-5 s, ~25 s with a few pages at once on two cores), so a whole class opening the page
+# at once is not cut short. (The stall the dashboards benchmark met was in the browser, after the
+# page had come in: the page template's watchdog explains and repairs it.)
+c.VoilaExecutor.timeout = 300
+c.VoilaExecutor.startup_timeout = 120  # kernel start (Voilà's default is 60 s): a class starts 30 at once
+c.VoilaExecutor.cell_timeout_instruction = "页面准备超时,请刷新页面重试。/ The page took too long to prepare: please reload it."
+c.VoilaExecutor.cell_error_instruction = "页面准备出错,请刷新页面重试;若仍出错请告知讲师。/ The page could not be prepared: please reload it, and tell the instructor if it happens again."

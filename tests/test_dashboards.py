@@ -72,7 +72,9 @@ class Page:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         self.page = self.context.new_page()
         self.errors: list[str] = []
+        self.warnings: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("console", lambda m: self.warnings.append(m.text) if m.type == "warning" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.name = name
         self.page.goto(f"{server['url']}/voila/render/{name}.ipynb", timeout=180_000)
@@ -201,3 +203,51 @@ def test_closing_pages_shuts_their_kernels(browser, server):
     assert started - started0 == 4
     assert stopped - stopped0 >= 4, "a closed dashboard left its kernel running"
     assert "'_xsrf' argument missing" not in server["log"].read_text(errors="replace")
+
+
+def test_no_wait_of_a_page_is_endless():
+    """config/voila.py bounds the executor's wait for a cell (nbclient waits forever by default) and
+    the page template carries the watchdog that bounds the browser's waits."""
+    from traitlets.config import PyFileConfigLoader
+
+    from okrlib.serve import CONFIG
+
+    config = PyFileConfigLoader("voila.py", path=str(CONFIG)).load_config()
+    assert 0 < config.VoilaExecutor.timeout <= 600
+    assert config.VoilaExecutor.startup_timeout > 0
+    template = (CONFIG / "jupyter" / "voila" / "templates" / "okrlib" / "index.html.j2").read_text(encoding="utf-8")
+    assert 'id="okrlib-watchdog"' in template
+    # the texts the watchdog looks for are the ones the installed widget renderer writes
+    import sys
+
+    manager = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@jupyter-widgets" / "jupyterlab-manager"
+    if manager.is_dir():
+        bundle = "".join(f.read_text(encoding="utf-8", errors="replace") for f in manager.glob("static/*.js"))
+        for text in ("Error displaying widget: model not found", "Loading widget..."):
+            assert text in template and text in bundle, text
+
+
+def test_a_widget_that_gave_up_on_its_model_is_drawn_again(browser, server):
+    """The race the watchdog repairs (see config/jupyter/voila/templates/okrlib/index.html.j2): the
+    renderer asked for its model just before the widget manager had it and, the manager being
+    restored by the time it handled the failure, showed "model not found" for good. Here the output
+    is put in that state by hand; the watchdog must draw the widget again, and it must work."""
+    p = Page(browser, server, "case_explorer")
+    try:
+        page = p.page
+        page.get_by_role("heading", name=re.compile("案例 C1")).wait_for(timeout=60_000)
+        assert page.evaluate("window.okrlibWatchdog.outputs.length") == 1  # the dashboard's one widget output
+        page.evaluate("""() => { const item = window.okrlibWatchdog.outputs[0];
+            item.host.querySelector('.jp-OutputArea-output').textContent = 'Error displaying widget: model not found'; }""")
+        assert page.locator(".jupyter-widgets select").count() == 0
+        page.evaluate("window.okrlibWatchdog.check()")
+        page.locator(".jupyter-widgets select").first.wait_for(timeout=60_000)
+        from okrlib import cases
+
+        c3 = next(c for c in cases.list() if c.id == "C3")
+        page.locator("select").first.select_option(label=f"{c3.id} {c3.title}")  # the redrawn widgets talk to the kernel
+        page.get_by_role("heading", name=re.compile("案例 C3")).wait_for(timeout=60_000)
+        assert any("okrlib-watchdog: drawing widget" in m for m in p.warnings)
+        assert page.locator("#okrlib-stalled").count() == 0
+    finally:
+        p.close()
