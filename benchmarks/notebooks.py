@@ -21,18 +21,17 @@ Results go to benchmarks/results/notebooks.json.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Optional, Sequence
 
-import yaml
-
 from benchmarks.report import Results, Row, finish
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+import course_day  # noqa: E402  (the tests' own way to run the day: the same parameters and runner)
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 TARGET = 1.5
 FLOOR_SOURCE = '''import pandas as pd
@@ -56,13 +55,8 @@ def _floor_notebook(folder: Path) -> Path:
 
 
 def _run(src: Path, out: Path, params: dict, cwd: Path) -> float:
-    import papermill
-
     start = time.perf_counter()
-    # The notebook is written once, at the end (as the tests run it): papermill's default writes
-    # the whole notebook twice per cell, a progress log for long jobs that costs seconds here.
-    papermill.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3", cwd=str(cwd),
-                               progress_bar=False, request_save_on_cell_execute=False)
+    course_day.run(src, out, params, cwd)
     return time.perf_counter() - start
 
 
@@ -84,18 +78,14 @@ def run_suite(modules: Sequence[int], rounds: int = 3) -> Results:
     export_cell: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        shutil.copytree(ROOT / "notebooks", work / "notebooks", ignore=shutil.ignore_patterns("my-plan*", ".ipynb_checkpoints"))
+        notebooks = course_day.copy_notebooks(work)
         floor_nb = _floor_notebook(work)
         _run(floor_nb, work / "floor-warm.ipynb", {}, work)  # first kernel start and imports fill the OS caches
         for r in range(rounds):
             plan = work / f"plan-{r}.yaml"
             for i in range(1, 9):
-                path = next((work / "notebooks").glob(f"m{i:02d}_*.ipynb"))
-                samples_file = ROOT / "tests" / "data" / "samples" / f"{path.stem}.yaml"
-                params = {"plan_path": str(plan), "role": "participant",
-                          "samples": yaml.safe_load(samples_file.read_text(encoding="utf-8")) if samples_file.exists() else None}
-                if i == 8:
-                    params["export_dir"] = str(work / f"export-{r}")
+                path = next(notebooks.glob(f"m{i:02d}_*.ipynb"))
+                params = course_day.participant(path.stem, plan, work / f"export-{r}")
                 floors.append(_run(floor_nb, work / f"floor-{i}.ipynb", {}, work))
                 out = work / f"out-{path.name}"
                 times[i].append(_run(path, out, params, path.parent))

@@ -456,12 +456,17 @@ def _feedback(nb: Any) -> list[str]:
     return pages
 
 
+def _ran(executed: dict, ex: str, version: str) -> tuple:
+    """(notebook, folder) of one executed version; a run that raised fails the test, saying so."""
+    result = executed[(ex, version)]
+    if isinstance(result, Exception):
+        pytest.fail(f"{ex} {version} version raised: {result}")
+    return result
+
+
 @pytest.mark.parametrize("ex", IDS)
 def test_source_runs_and_passes(ex: str, executed: dict) -> None:
-    result = executed[(ex, "source")]
-    if isinstance(result, Exception):
-        pytest.fail(f"{ex} source raised: {result}")
-    nb, folder = result
+    nb, folder = _ran(executed, ex, "source")
     pages = _feedback(nb)
     assert pages, "the feedback cell shows a Feedback"
     assert all("data-passed='true'" in p for p in pages), pages
@@ -471,10 +476,7 @@ def test_source_runs_and_passes(ex: str, executed: dict) -> None:
 
 @pytest.mark.parametrize("ex", IDS)
 def test_participant_version_runs_and_says_what_is_missing(ex: str, executed: dict) -> None:
-    result = executed[(ex, "participant")]
-    if isinstance(result, Exception):
-        pytest.fail(f"{ex} participant version raised: {result}")
-    nb, _ = result
+    nb, _ = _ran(executed, ex, "participant")
     pages = _feedback(nb)
     assert pages and all("data-passed='false'" in p for p in pages)
     assert any("✗" in p for p in pages)

@@ -10,12 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import course_day
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-SAMPLES = ROOT / "tests" / "data" / "samples"
+ROOT = course_day.ROOT
+NOTEBOOKS = course_day.NOTEBOOKS
 MODULES = {f"M{i}": p for i in range(1, 9) for p in NOTEBOOKS.glob(f"m{i:02d}_*.ipynb")}
 ORDER = [NOTEBOOKS / "index.ipynb", *(MODULES[f"M{i}"] for i in range(1, 9) if f"M{i}" in MODULES)]
 INVENTORY_TOOLS = {  # ../shared/course/inventory.md: the tools of each module
@@ -80,31 +79,17 @@ def test_notebooks_are_normalised():
 # ---- headless: the whole day on one plan ------------------------------------------------------
 
 
-def _samples(stem: str):
-    path = SAMPLES / f"{stem}.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-
-
 @pytest.fixture(scope="module")
 def day(tmp_path_factory) -> dict:
     """Every notebook run in course order with papermill, as a participant, on one plan file."""
-    import papermill
-
     work = tmp_path_factory.mktemp("course")
-    shutil.copytree(NOTEBOOKS, work / "notebooks", ignore=shutil.ignore_patterns("my-plan*", ".ipynb_checkpoints"))
+    notebooks = course_day.copy_notebooks(work)
     plan = work / "plan.yaml"
     runs = {}
     for path in ORDER:
-        src = work / "notebooks" / path.name
+        src = notebooks / path.name
         out = work / f"out-{path.name}"
-        params = {"plan_path": str(plan), "role": "participant"}
-        if path.stem != "index":
-            params["samples"] = _samples(path.stem)
-        if path.stem.startswith("m08"):
-            params["export_dir"] = str(work / "export")
-        papermill.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3",
-                                   cwd=str(src.parent), progress_bar=False,
-                                   request_save_on_cell_execute=False)
+        course_day.run(src, out, course_day.participant(path.stem, plan, work / "export"), src.parent)
         runs[path.stem] = out
     return {"plan": plan, "runs": runs, "work": work}
 
@@ -141,15 +126,11 @@ def test_participants_never_see_the_instructor_s_analysis(day):
 
 
 def test_instructors_see_the_analysis(tmp_path):
-    import papermill
-
     from okrlib import cases
 
     src = MODULES["M1"]
     out = tmp_path / "m01.ipynb"
-    papermill.execute_notebook(str(src), str(out), parameters={"plan_path": str(tmp_path / "p.yaml"), "role": "instructor"},
-                               kernel_name="python3", cwd=str(tmp_path), progress_bar=False,
-                               request_save_on_cell_execute=False)
+    course_day.run(src, out, {"plan_path": str(tmp_path / "p.yaml"), "role": "instructor"}, tmp_path)
     text = out.read_text(encoding="utf-8")
     assert "讲师分析(仅讲师可见)" in text
     assert cases.load("C1").instructor.expected_findings[0].rule in text
