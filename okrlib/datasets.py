@@ -10,11 +10,13 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first da
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Optional, Union
 
@@ -68,7 +70,8 @@ class ColumnSpec(_Spec):
 class CheckSpec(_Spec):
     """An invariant over a table, each with the Chinese message a data author sees.
 
-    One of: ``expr`` (a row-wise ``DataFrame.eval`` expression that holds on every row; rows
+    One of: ``expr`` (a row-wise expression in ``DataFrame.eval`` syntax -- arithmetic,
+    comparisons, ``& | ~``, ``abs()``, ``.isna()``/``.notna()`` -- that holds on every row; rows
     where a column it names is empty are skipped unless it uses ``isna()`` / ``notna()``), ``sum`` (the column's sum per ``by`` group
     equals ``equals`` within ``tolerance``), ``chain`` (``[start, end]``: each row's start equals
     the previous row's end, in ``order`` within each ``by`` group).
@@ -151,7 +154,41 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _INT = re.compile(r"^[+-]?\d+$")
 _BOOL = {"true": True, "false": False}
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+_RULE_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Compare, ast.Name, ast.Load, ast.Constant, ast.Call,
+               ast.Attribute, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Mod, ast.Pow, ast.BitAnd, ast.BitOr,
+               ast.Invert, ast.USub, ast.UAdd, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_RULE_METHODS = ("isna", "notna")
+
+
+@lru_cache(maxsize=512)
+def _row_rule(expr: str) -> tuple[Any, tuple[str, ...]]:
+    """An ``expr`` check compiled once: its code and the column names it reads, in order.
+
+    The grammar is the part of ``DataFrame.eval`` that declarations use -- arithmetic,
+    comparisons, ``&``/``|``/``~``, ``abs(...)``, ``column.isna()``/``.notna()`` -- evaluated
+    by Python on the columns' Series, so the result is what pandas' python engine gives, without
+    its parser (~5 ms an expression, ~60 expressions per course day). Anything else (other
+    calls, attributes, ``a < b < c``) is refused with the reason, as a broken declaration.
+    """
+    tree = ast.parse(expr, mode="eval")
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, _RULE_NODES):
+            raise ValueError(f"{type(node).__name__} is not allowed in a check")
+        if isinstance(node, ast.Compare) and len(node.ops) != 1:
+            raise ValueError("write a < b < c as (a < b) & (b < c)")
+        if isinstance(node, ast.Call):
+            plain = isinstance(node.func, ast.Name) and node.func.id == "abs" and len(node.args) == 1
+            method = isinstance(node.func, ast.Attribute) and node.func.attr in _RULE_METHODS and not node.args
+            if not (plain or method) or node.keywords:
+                raise ValueError("only abs(x), x.isna() and x.notna() may be called in a check")
+        if isinstance(node, ast.Attribute) and node.attr not in _RULE_METHODS:
+            raise ValueError(f".{node.attr} is not allowed in a check (only .isna() / .notna())")
+        if isinstance(node, ast.Name) and node.id != "abs" and node.id not in names:
+            names.append(node.id)
+    return compile(tree, "<check>", "eval"), tuple(names)
 
 
 def _where(row: int, column: str) -> str:
@@ -353,7 +390,9 @@ def _frame(p: _Parsed) -> "pd.DataFrame":
         data[c.name] = s
     df = pd.DataFrame(data)
     df.index = pd.RangeIndex(len(df))
-    df.attrs["rows"] = list(p.rows)
+    # attrs hold only short strings: pandas deep-copies attrs into the result of every operation,
+    # so a per-row list here (the source row numbers) made each groupby or assign on a case table
+    # copy it again (0.1-0.4 s per notebook cell). Row numbers stay with the parse, for problems.
     df.attrs["title"] = p.spec.title
     df.attrs["description"] = p.spec.description
     df.attrs["file"] = p.file
@@ -367,17 +406,19 @@ def _check_invariants(p: _Parsed, df: "pd.DataFrame") -> list[Problem]:
     rows = p.rows
     for chk in p.spec.checks:
         if chk.kind == "expr":
-            names = list(dict.fromkeys(n for n in _NAME.findall(chk.expr or "") if n in df.columns))
-            # an empty cell makes a comparison false: such rows are skipped, unless the rule
-            # itself says what an empty cell means (isna / notna)
-            tests_empty = "isna(" in (chk.expr or "") or "notna(" in (chk.expr or "")
-            skip = df[names].isna().any(axis=1) if names and not tests_empty else pd.Series(False, index=df.index)
             try:
-                # only the columns it names: pandas builds a resolver for every column of the frame
-                ok = (df[names] if names else df).eval(chk.expr, engine="python")
+                code, names = _row_rule(chk.expr or "")
+                unknown = [n for n in names if n not in df.columns]
+                if unknown:
+                    raise NameError(f"no column {', '.join(unknown)}")
+                ok = eval(code, {"__builtins__": {}, "abs": abs}, {n: df[n] for n in names})
             except Exception as exc:  # a broken expression is the declaration's fault: say so
                 col.add("data_bad_check", 0, "", chk.expr, reason=f"{type(exc).__name__}: {exc}")
                 continue
+            # an empty cell makes a comparison false: such rows are skipped, unless the rule
+            # itself says what an empty cell means (isna / notna)
+            tests_empty = "isna(" in (chk.expr or "") or "notna(" in (chk.expr or "")
+            skip = df[list(names)].isna().any(axis=1) if names and not tests_empty else pd.Series(False, index=df.index)
             ok = pd.Series(ok, index=df.index).fillna(True).astype(bool) | skip
             for i in df.index[~ok]:
                 col.add("data_check_failed", rows[i], ", ".join(names), chk.expr, check=chk.message)

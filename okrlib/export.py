@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
 from . import __version__, labels, scoring
+from . import png as _png
 from ._resources import data_file
 from .model import Trace, Workbook
 from .report import to_markdown
@@ -35,7 +36,7 @@ from .tables import to_excel
 if TYPE_CHECKING:  # pragma: no cover
     from .checks import CheckReport
 
-__all__ = ["to_html", "export_all", "ExportResult", "png_problem"]
+__all__ = ["to_html", "export_all", "ExportResult", "png_problem", "prepare_png"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 NONE = "—"
@@ -450,6 +451,17 @@ def png_problem() -> Optional[str]:
     return None
 
 
+def prepare_png() -> None:
+    """Start the browser that draws the PNG now, in the background; returns at once.
+
+    Starting it is most of an export's wait (~3 s). A notebook that calls this early finds it
+    open when the participant exports; without it ``export_all`` starts it (and keeps it for the
+    next export). Nothing happens when a PNG cannot be made here: ``export_all`` says why.
+    """
+    if png_problem() is None:
+        _png.prepare()
+
+
 def _check_name(name: str) -> None:
     if not name or name in (".", "..") or any(sep in name for sep in ("/", "\\", os.sep)):
         raise ValueError(f"name must be a plain file name without folders, not {name!r}")
@@ -482,8 +494,9 @@ def export_all(
     written: dict[str, Path] = {}
     problems: dict[str, str] = {}
 
-    # The PNG is drawn by a Chromium that kaleido starts (seconds, mostly waiting for the
-    # browser): it is drawn in a thread while the other three files are written.
+    # The PNG is drawn by a Chromium (okrlib.png: seconds to start, kept open for the next
+    # export; ``prepare_png`` starts it early): it is drawn in a thread while the other three
+    # files are written.
     png = out_dir / f"{name}-alignment.png"
     problem = png_problem()
     drawn: dict[str, Any] = {}
@@ -495,7 +508,7 @@ def export_all(
 
         def draw() -> None:
             try:
-                drawn["png"] = fig.to_image(format="png")
+                drawn["png"] = _png.draw(fig)
             except Exception as exc:  # a browser that will not start must not cost the other files
                 drawn["error"] = exc
 

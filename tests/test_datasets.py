@@ -7,6 +7,7 @@ import datetime as dt
 import math
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,7 +62,8 @@ def test_written_tables_read_back_typed_and_equal(tmp_path, rows):
         assert df["d"][i].date() == r["d"] and df["m"][i].date() == r["m"]
         assert df["c"][i] == r["c"] and bool(df["b"][i]) is r["b"]
         assert (pd.isna(df["t"][i]) and r["t"] is None) or df["t"][i] == r["t"]
-    assert df.attrs["rows"] == list(range(2, len(rows) + 2))
+    # what travels with the frame through every pandas operation stays a few short strings
+    assert all(isinstance(v, str) for v in df.attrs.values()), df.attrs
 
 
 @given(value=st.text(max_size=12))
@@ -78,3 +80,88 @@ def test_a_bad_cell_is_a_problem_never_an_exception(value):
         frames, problems = read_tables(Path(tmp), {"t": SPEC})
     for p in problems:
         assert p.location.startswith("row 2, column ") and p.message_zh and p.message_en
+
+
+# --------------------------------------------------------------------------------------------
+# Row checks (``expr``): evaluated by okrlib exactly as DataFrame.eval would, or refused
+# --------------------------------------------------------------------------------------------
+
+
+def _shipped_checks():
+    from okrlib import cases
+
+    for case_id in cases.ids():
+        case = cases.load(case_id)
+        for name, spec in case.specs.items():
+            for chk in spec.checks:
+                if chk.kind == "expr":
+                    yield case_id, case.tables[name], chk.expr
+
+
+def test_every_shipped_row_check_gives_what_pandas_eval_gives():
+    from okrlib.datasets import _row_rule
+
+    seen = 0
+    for case_id, df, expr in _shipped_checks():
+        code, names = _row_rule(expr)
+        ours = eval(code, {"__builtins__": {}, "abs": abs}, {n: df[n] for n in names})
+        theirs = df.eval(expr, engine="python")
+        pd.testing.assert_series_equal(pd.Series(ours), pd.Series(theirs), check_names=False, obj=f"{case_id}: {expr}")
+        seen += 1
+    assert seen >= 40  # every case declares row checks
+
+
+number = st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False), st.integers(-1000, 1000))
+atom = st.sampled_from(["a", "b", "abs(a)", "(a - b)", "a * 2", "b / 4", "100", "0.05"])
+comparison = st.tuples(atom, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), atom).map(" ".join)
+test_ = st.one_of(comparison, st.sampled_from(["a.isna()", "b.notna()"])).map(lambda t: f"({t})")
+expression = st.recursive(test_, lambda inner: st.one_of(
+    st.tuples(inner, st.sampled_from(["&", "|"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+    inner.map(lambda e: f"~{e}"),
+), max_leaves=4)
+
+
+@settings(max_examples=80, deadline=None)
+@given(a=st.lists(number, min_size=1, max_size=6), b=st.lists(number, min_size=1, max_size=6), expr=expression)
+def test_any_row_check_in_the_grammar_gives_what_pandas_eval_gives(a, b, expr):
+    from okrlib.datasets import _row_rule
+
+    n = min(len(a), len(b))
+    df = pd.DataFrame({"a": pd.array(a[:n], dtype="Float64"), "b": pd.Series(b[:n], dtype="float64")})
+    code, names = _row_rule(expr)
+    try:
+        theirs = df.eval(expr, engine="python")
+    except Exception as exc:  # what pandas refuses, okrlib must refuse too
+        with pytest.raises(type(exc)):
+            eval(code, {"__builtins__": {}, "abs": abs}, {k: df[k] for k in names})
+        return
+    ours = eval(code, {"__builtins__": {}, "abs": abs}, {k: df[k] for k in names})
+    pd.testing.assert_series_equal(pd.Series(ours), pd.Series(theirs), check_names=False)
+
+
+@pytest.mark.parametrize("expr, says", [
+    ("__import__('os').system('true')", "only abs"),
+    ("a.__class__", "not allowed"),
+    ("a.str.len() > 2", "only abs"),
+    ("0 <= a <= 1", "(a < b) & (b < c)"),
+    ("[x for x in a]", "not allowed"),
+    ("lambda: 1", "not allowed"),
+])
+def test_a_row_check_outside_the_grammar_is_a_named_problem_never_run(tmp_path, expr, says):
+    from okrlib.datasets import CheckSpec
+
+    spec = SPEC.model_copy(update={"checks": (CheckSpec(message="规则", expr=expr),)})
+    (tmp_path / "t.csv").write_text("id,n,x,d,m,c,b,t\nk1,1,1.5,2024-01-02,2024-01,甲,true,\n", encoding="utf-8")
+    frames, problems = read_tables(tmp_path, {"t": spec})
+    bad = [p for p in problems if p.code == "data_bad_check"]
+    assert len(bad) == 1 and says in bad[0].message_en, problems
+    assert "t" in frames  # the table itself still reads
+
+
+def test_a_row_check_naming_a_missing_column_says_which(tmp_path):
+    from okrlib.datasets import CheckSpec
+
+    spec = SPEC.model_copy(update={"checks": (CheckSpec(message="规则", expr="(n > 0) & (revenue > 0)"),)})
+    (tmp_path / "t.csv").write_text("id,n,x,d,m,c,b,t\nk1,1,1.5,2024-01-02,2024-01,甲,true,\n", encoding="utf-8")
+    _, problems = read_tables(tmp_path, {"t": spec})
+    assert [p for p in problems if p.code == "data_bad_check" and "revenue" in p.message_en], problems

@@ -1,0 +1,196 @@
+"""PNG images of plotly figures, drawn by one Chromium that stays open for the next image.
+
+kaleido (>= 1.0) draws a figure in a headless Chromium. ``fig.to_image`` starts a browser for
+each image and closes it again: ~3 s of waiting for the browser, for ~0.3 s of drawing. A
+participant who exports the plan at the end of M8 waits for that start every time.
+
+Here one browser serves every image of the process. ``prepare()`` starts it in the
+background and returns at once, so a notebook can ask for it early (M8's first cell) and the
+export later finds it open; ``draw`` starts it itself when nobody did. The browser closes
+after ``IDLE_SECONDS`` without an image (a kernel left open all day keeps no Chromium
+around) and when the process exits; the next image starts a new one.
+
+Every wait has a limit (``START_TIMEOUT``, ``DRAW_TIMEOUT``): a browser that never starts, or
+hangs, becomes an exception for the caller (``export_all`` reports it in Chinese and English),
+never a cell that runs forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import threading
+import time
+from typing import Any, Optional
+
+__all__ = ["prepare", "draw", "close", "is_open"]
+
+IDLE_SECONDS = 600.0
+START_TIMEOUT = 90.0
+DRAW_TIMEOUT = 90.0
+
+
+class _Browser:
+    """One kaleido browser on its own thread and event loop (the caller's loop, a Jupyter
+    kernel's for one, is never touched)."""
+
+    def __init__(self, idle: float) -> None:
+        self.idle = idle
+        self.loop = asyncio.new_event_loop()
+        self.ready: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        self.busy = 0
+        self.last = time.monotonic()
+        self.closed = threading.Event()
+        self._stop: Optional[asyncio.Event] = None
+        self.thread = threading.Thread(target=self._run, name="okrlib-png-browser", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.loop.run_until_complete(self._serve())
+        finally:
+            self.closed.set()
+            self.loop.close()
+
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        try:
+            import kaleido
+            import plotly.io as pio
+
+            d = pio.defaults
+            options = {k: v for k, v in (("plotlyjs", d.plotlyjs), ("mathjax", d.mathjax), ("headers", d.headers)) if v}
+            async with kaleido.Kaleido(**options) as k:
+                self.ready.set_result(k)
+                while True:
+                    left = self.idle - (time.monotonic() - self.last)
+                    try:
+                        await asyncio.wait_for(self._stop.wait(), timeout=max(left, 0.05))
+                        return
+                    except asyncio.TimeoutError:
+                        if self.busy == 0 and time.monotonic() - self.last >= self.idle:
+                            return
+        except BaseException as exc:  # noqa: BLE001  (the caller gets it, whatever it is)
+            if not self.ready.done():
+                self.ready.set_exception(exc)
+            elif not isinstance(exc, (asyncio.CancelledError, GeneratorExit)):
+                raise
+
+    def draw(self, fig_dict: dict, opts: dict, topojson: Optional[str]) -> bytes:
+        k = self.ready.result(timeout=START_TIMEOUT)
+        with _LOCK:
+            self.busy += 1
+        try:
+            job = asyncio.run_coroutine_threadsafe(k.calc_fig(fig_dict, opts=opts, topojson=topojson), self.loop)
+            try:
+                return job.result(timeout=DRAW_TIMEOUT)
+            except concurrent.futures.TimeoutError:
+                job.cancel()
+                raise TimeoutError(f"the browser did not draw the image within {DRAW_TIMEOUT:g} s") from None
+        finally:
+            with _LOCK:
+                self.busy -= 1
+                self.last = time.monotonic()
+
+    def stop(self, wait: float = 10.0) -> None:
+        if not self.closed.is_set() and self._stop is not None:
+            try:
+                self.loop.call_soon_threadsafe(self._stop.set)
+            except RuntimeError:  # the loop is already closed
+                pass
+        self.thread.join(wait)
+
+    @property
+    def usable(self) -> bool:
+        if self.closed.is_set():
+            return False
+        if self.ready.done() and self.ready.exception() is not None:
+            return False
+        return True
+
+
+_LOCK = threading.Lock()
+_BROWSER: Optional[_Browser] = None
+
+
+def _browser() -> _Browser:
+    global _BROWSER
+    with _LOCK:
+        if _BROWSER is None or not _BROWSER.usable:
+            from .charts import ensure_browser_path
+
+            ensure_browser_path()
+            _BROWSER = _Browser(IDLE_SECONDS)
+        return _BROWSER
+
+
+def prepare() -> None:
+    """Start the browser now, in the background, so that the next image does not wait for it.
+
+    Returns at once. Does nothing when kaleido is missing (the export says why) or a browser is
+    already open or starting.
+    """
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        return
+    _browser()
+
+
+def is_open() -> bool:
+    """True when a browser is open (or starting) for the next image."""
+    return _BROWSER is not None and _BROWSER.usable
+
+
+def _image_options(fig_dict: dict, width: Optional[int], height: Optional[int], scale: Optional[float]) -> dict:
+    # plotly's own precedence (plotly.io.to_image): argument, layout, template layout, defaults
+    import plotly.io as pio
+
+    d = pio.defaults
+    layout = fig_dict.get("layout", {})
+    template = layout.get("template", {}).get("layout", {}) if isinstance(layout.get("template"), dict) else {}
+    return {
+        "format": "png",
+        "width": width or layout.get("width") or template.get("width") or d.default_width,
+        "height": height or layout.get("height") or template.get("height") or d.default_height,
+        "scale": scale or d.default_scale,
+    }
+
+
+def draw(fig: Any, *, width: Optional[int] = None, height: Optional[int] = None, scale: Optional[float] = None) -> bytes:
+    """``fig`` (a plotly Figure or its dict) as PNG bytes, the same image as ``fig.to_image("png")``.
+
+    Uses the open browser, or starts one and keeps it. A browser that dies between two images
+    (closed from outside, out of memory) is replaced once; a second failure is raised.
+    """
+    import plotly.io as pio
+
+    fig_dict = fig if isinstance(fig, dict) else fig.to_dict()
+    opts = _image_options(fig_dict, width, height, scale)
+    browser = _browser()
+    was_ready = browser.ready.done()
+    try:
+        return browser.draw(fig_dict, opts, pio.defaults.topojson)
+    except Exception:
+        if not was_ready:  # it never drew: a new browser would fail the same way
+            raise
+        _forget(browser)
+        return _browser().draw(fig_dict, opts, pio.defaults.topojson)
+
+
+def _forget(browser: _Browser) -> None:
+    global _BROWSER
+    with _LOCK:
+        if _BROWSER is browser:
+            _BROWSER = None
+    browser.stop(wait=5.0)
+
+
+def close() -> None:
+    """Close the browser now (it also closes by itself when idle, and at exit)."""
+    if _BROWSER is not None:
+        _forget(_BROWSER)
+
+
+atexit.register(close)
