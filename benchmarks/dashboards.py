@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence
 
-from benchmarks.report import Results, Row, finish
+from benchmarks.report import Results, Row, as_a_user, finish
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -109,7 +109,7 @@ def run_suite(rounds: int, loads: int) -> Results:
     if chromium is None:
         res.skipped.append("no Chromium at /usr/bin/chromium (Debian package chromium)")
         return res
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, as_a_user():
         folder = Path(tmp) / "dashboards"
         _copy_dashboards(folder)
         log = Path(tmp) / "voila.log"

@@ -55,7 +55,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
-from benchmarks.report import Results, Row, finish
+from benchmarks.report import Results, Row, finish, user_env
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -471,15 +471,6 @@ def best_of(
     return min(times), times, result
 
 
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    # Bytecode caches as a user has them: without this, okrlib (unlike the installed packages,
-    # compiled at install) would be compiled from source on every import being timed.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
 _IMPORT_PROBE = """
 import sys, time, json
 t0 = time.perf_counter()
@@ -497,7 +488,7 @@ def import_time(code: str, runs: int) -> dict[str, Any]:
     for _ in range(runs):
         start = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-c", probe], capture_output=True, text=True, env=_child_env(), cwd=str(ROOT), check=True
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=user_env(), cwd=str(ROOT), check=True
         )
         wall.append(time.perf_counter() - start)
         info = json.loads(done.stdout.strip().splitlines()[-1])
@@ -608,7 +599,7 @@ def measure_memory(op: str, n: int, seed: int, files: Optional[Path]) -> dict[st
     cmd = [sys.executable, "-m", "benchmarks.workbook_scale", "--memory-child", op, "--workbooks", str(n), "--seed", str(seed)]
     if files is not None:
         cmd += ["--files", str(files)]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=_child_env(), cwd=str(ROOT))
+    done = subprocess.run(cmd, capture_output=True, text=True, env=user_env(), cwd=str(ROOT))
     if done.returncode != 0:
         return {"op": op, "error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -7,7 +7,8 @@ participant who exports the plan at the end of M8 waits for that start every tim
 Here one browser serves every image of the process. ``prepare()`` starts it in the
 background and returns at once, so a notebook can ask for it early (M8's first cell) and the
 export later finds it open; ``draw`` starts it itself when nobody did. The browser closes
-after ``IDLE_SECONDS`` without an image (a kernel left open all day keeps no Chromium
+after ``IDLE_SECONDS`` without an image (20 minutes: long enough for M8's action plan between
+opening the notebook and exporting; a kernel left open all day keeps no Chromium, ~200-400 MB,
 around) and when the process exits; the next image starts a new one.
 
 Every wait has a limit (``START_TIMEOUT``, ``DRAW_TIMEOUT``): a browser that never starts, or
@@ -26,7 +27,7 @@ from typing import Any, Optional
 
 __all__ = ["prepare", "draw", "close", "is_open"]
 
-IDLE_SECONDS = 600.0
+IDLE_SECONDS = 1200.0
 START_TIMEOUT = 90.0
 DRAW_TIMEOUT = 90.0
 
@@ -60,7 +61,11 @@ class _Browser:
             import plotly.io as pio
 
             d = pio.defaults
-            options = {k: v for k, v in (("plotlyjs", d.plotlyjs), ("mathjax", d.mathjax), ("headers", d.headers)) if v}
+            options = {k: v for k, v in (("plotlyjs", d.plotlyjs), ("headers", d.headers)) if v}
+            # No MathJax unless asked for: kaleido would fetch it from a CDN on every browser
+            # start -- okrlib's charts have no formulas, and offline (a classroom behind a
+            # firewall) the page waits for that request to fail: 3 s became 7-8 s here.
+            options["mathjax"] = d.mathjax or False
             async with kaleido.Kaleido(**options) as k:
                 self.ready.set_result(k)
                 while True:

@@ -118,3 +118,23 @@ def test_no_browser_outlives_the_process():
 def _chromium_pids() -> set[int]:
     out = subprocess.run(["pgrep", "-f", "chromium"], capture_output=True, text=True).stdout
     return {int(p) for p in out.split()}
+
+
+def test_the_browser_page_fetches_nothing_from_the_internet(monkeypatch):
+    # kaleido's page loads MathJax from a CDN unless told not to: offline (a classroom behind a
+    # firewall) every browser start then waits for that request to fail
+    import kaleido
+    from kaleido._page_generator import PageGenerator
+
+    seen = {}
+
+    class Recording(kaleido.Kaleido):
+        def __init__(self, *args, **kwargs):
+            seen.update(kwargs)
+            raise RuntimeError("stop here")
+
+    monkeypatch.setattr(kaleido, "Kaleido", Recording)
+    with pytest.raises(RuntimeError, match="stop here"):
+        png.draw({"data": [], "layout": {}})
+    page = PageGenerator(mathjax=seen.get("mathjax"), plotly=seen.get("plotlyjs")).generate_index()
+    assert "http://" not in page and "https://" not in page, page[:500]
