@@ -106,9 +106,18 @@ class _Shown:
     """Display protocol: a tool displays as its widget tree."""
 
     widget: W.Widget
+    label: str = ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        # ipywidgets' own bundle builds its text/plain fallback from repr() of the whole tree
+        # (every child, every non-default trait), then keeps 110 characters of it: ~0.1 s for
+        # a 170-widget form, on every display. The fallback here names the tool instead, which
+        # is also what a text-only reader (nbconvert to text, a console) should see.
+        data: dict[str, Any] = {"text/plain": f"[okrlib] {self.label or type(self).__name__}"}
+        if self.widget._view_name is not None:
+            data["application/vnd.jupyter.widget-view+json"] = {
+                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+        return data
 
 
 # --------------------------------------------------------------------------------------------
@@ -163,6 +172,7 @@ class SectionForm(_Shown):
     ) -> None:
         self.plan = _plan(plan)
         self.section = section
+        self.label = title or labels.section(section)
         infos = {f.name: f for f in field_infos(section)}
         names = list(fields) if fields else list(infos)
         unknown = [n for n in names if n not in infos]
@@ -448,6 +458,8 @@ def analysis_html(text: str) -> str:
 class OkrEditor(_Shown):
     """T10: objectives and KRs, the KR's analysis as it is typed, and the checklist after saving."""
 
+    label = "T10 OKR 编辑器 / OKR editor"
+
     def __init__(self, plan: PlanLike, *, profile: str = "course", samples: Optional[Mapping[str, Any]] = None) -> None:
         self.plan = _plan(plan)
         samples = samples or {}
@@ -484,6 +496,8 @@ class OkrEditor(_Shown):
 
 class ChecklistView(_Shown):
     """The T10 checklist of the plan as a coloured table, with each finding and its fix; follows the plan."""
+
+    label = "T10 OKR 校验表 / OKR checklist"
 
     def __init__(self, plan: PlanLike, *, profile: str = "course", as_of: Any = None) -> None:
         from .checks import profiles
@@ -554,6 +568,7 @@ class ReferenceBrowser(_Shown):
         bar = [W.VBox([W.HTML(f"<div class='okr-label'>{esc(col)}</div>"), dd]) for col, dd in self.filters.items()]
         bar.append(W.VBox([W.HTML("<div class='okr-label'>搜索</div>"), self.search]))
         head = W.HTML(_STYLE + f"<h4>{esc(ref.info.id)} {esc(ref.info.title)}</h4><div class='okr-help'>{esc(ref.description)}</div>")
+        self.label = f"{ref.info.id} {ref.info.title}"
         self.widget = W.VBox([head, W.HBox(bar, layout=W.Layout(flex_flow="row wrap")), self.out])
         self.refresh()
 
@@ -579,6 +594,8 @@ class ReferenceBrowser(_Shown):
 
 class AlignmentBaseline(_Shown):
     """T02: each O and its KRs against the baseline rules they must all meet."""
+
+    label = "T02 对齐基线 / alignment baseline"
 
     def __init__(self, plan: PlanLike, rules: Sequence[str]) -> None:
         self.plan = _plan(plan)
@@ -613,6 +630,8 @@ class AlignmentBaseline(_Shown):
 
 class ReviewForm(_Shown):
     """T16: score each KR 0.0-1.0 (suggested from its check-ins), see each O's score and colour band."""
+
+    label = "T16 OKR 评分 / OKR scoring"
 
     def __init__(self, plan: PlanLike, *, samples: Optional[Iterable[Mapping[str, Any]]] = None, **form: Any) -> None:
         self.plan = _plan(plan)
@@ -671,9 +690,10 @@ def tools() -> dict[str, dict[str, Any]]:
 
 
 class _Tool(_Shown):
-    def __init__(self, parts: list[Any], widget: W.Widget) -> None:
+    def __init__(self, parts: list[Any], widget: W.Widget, label: str = "") -> None:
         self.parts = parts
         self.widget = widget
+        self.label = label
 
     @property
     def form(self) -> Any:
@@ -712,7 +732,7 @@ def tool(tool_id: str, plan: Optional[PlanLike] = None, *, samples: Any = None, 
     if chart and spec.get("chart"):
         parts.append(_ChartPanel(plan, spec["chart"]))
         widgets.append(parts[-1].widget)
-    return _Tool(parts, W.VBox(widgets))
+    return _Tool(parts, W.VBox(widgets), title)
 
 
 class _ChartPanel(_Shown):
@@ -721,6 +741,7 @@ class _ChartPanel(_Shown):
     def __init__(self, plan: PlanFile, name: str) -> None:
         self.plan = plan
         self.name = name
+        self.label = f"charts.{name}"
         self.widget = W.Output()
         from .charts import reads
 

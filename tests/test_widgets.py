@@ -103,6 +103,21 @@ def test_a_form_sends_each_look_once(plan_path):
     assert len(models) < 8 * len(form.inputs)
 
 
+@pytest.mark.parametrize("tool_id, says", [("T05", "T05"), ("T10", "T10"), ("T13", "T13"), ("T09", "T09")])
+def test_a_tool_displays_as_its_widget_and_names_itself_in_text(plan_path, monkeypatch, tool_id, says):
+    shown = widgets.tool(tool_id, plan_path)
+
+    def tree_repr(self):  # ipywidgets' own fallback walks the whole tree: ~0.1 s a form
+        raise AssertionError("the widget tree was repr()-ed to display a tool")
+
+    monkeypatch.setattr(W.Widget, "__repr__", tree_repr)
+    bundle = shown._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"] == {
+        "version_major": 2, "version_minor": 0, "model_id": shown.widget.model_id}
+    text = bundle["text/plain"]
+    assert text.startswith("[okrlib] ") and says in text and len(text) < 60
+
+
 def test_the_plan_basics_form(plan_path):
     form = widgets.tool("plan", plan_path).form
     form.fill({"team": "新的团队名"})
