@@ -40,10 +40,11 @@ class _Browser:
         self.idle = idle
         self.loop = asyncio.new_event_loop()
         self.ready: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        self.busy = 0
+        self.busy = 0  # images being drawn or about to be (leases, see _lease)
         self.last = time.monotonic()
+        self.closing = False
         self.closed = threading.Event()
-        self._stop: Optional[asyncio.Event] = None
+        self._stop = asyncio.Event()  # binds to self.loop on first use (Python >= 3.10)
         self.thread = threading.Thread(target=self._run, name="okrlib-png-browser", daemon=True)
         self.thread.start()
 
@@ -55,7 +56,6 @@ class _Browser:
             self.loop.close()
 
     async def _serve(self) -> None:
-        self._stop = asyncio.Event()
         try:
             import kaleido
             import plotly.io as pio
@@ -74,8 +74,10 @@ class _Browser:
                         await asyncio.wait_for(self._stop.wait(), timeout=max(left, 0.05))
                         return
                     except asyncio.TimeoutError:
-                        if self.busy == 0 and time.monotonic() - self.last >= self.idle:
-                            return
+                        with _LOCK:  # decided under the lock that hands the browser out
+                            if self.busy == 0 and time.monotonic() - self.last >= self.idle:
+                                self.closing = True
+                                return
         except BaseException as exc:  # noqa: BLE001  (the caller gets it, whatever it is)
             if not self.ready.done():
                 self.ready.set_exception(exc)
@@ -83,10 +85,12 @@ class _Browser:
                 raise
 
     def draw(self, fig_dict: dict, opts: dict, topojson: Optional[str]) -> bytes:
-        k = self.ready.result(timeout=START_TIMEOUT)
-        with _LOCK:
-            self.busy += 1
+        """Draw with this browser; the caller holds a lease (``_browser(lease=True)``), released here."""
         try:
+            try:
+                k = self.ready.result(timeout=START_TIMEOUT)
+            except concurrent.futures.TimeoutError:
+                raise TimeoutError(f"the browser did not start within {START_TIMEOUT:g} s") from None
             job = asyncio.run_coroutine_threadsafe(k.calc_fig(fig_dict, opts=opts, topojson=topojson), self.loop)
             try:
                 return job.result(timeout=DRAW_TIMEOUT)
@@ -99,7 +103,7 @@ class _Browser:
                 self.last = time.monotonic()
 
     def stop(self, wait: float = 10.0) -> None:
-        if not self.closed.is_set() and self._stop is not None:
+        if not self.closed.is_set():
             try:
                 self.loop.call_soon_threadsafe(self._stop.set)
             except RuntimeError:  # the loop is already closed
@@ -108,7 +112,7 @@ class _Browser:
 
     @property
     def usable(self) -> bool:
-        if self.closed.is_set():
+        if self.closing or self.closed.is_set():
             return False
         if self.ready.done() and self.ready.exception() is not None:
             return False
@@ -119,7 +123,9 @@ _LOCK = threading.Lock()
 _BROWSER: Optional[_Browser] = None
 
 
-def _browser() -> _Browser:
+def _browser(lease: bool = False) -> _Browser:
+    """The open browser, or a new one; with ``lease``, held open for one drawing (the idle
+    close cannot take it between here and the drawing: both decide under ``_LOCK``)."""
     global _BROWSER
     with _LOCK:
         if _BROWSER is None or not _BROWSER.usable:
@@ -127,6 +133,9 @@ def _browser() -> _Browser:
 
             ensure_browser_path()
             _BROWSER = _Browser(IDLE_SECONDS)
+        _BROWSER.last = time.monotonic()
+        if lease:
+            _BROWSER.busy += 1
         return _BROWSER
 
 
@@ -173,7 +182,7 @@ def draw(fig: Any, *, width: Optional[int] = None, height: Optional[int] = None,
 
     fig_dict = fig if isinstance(fig, dict) else fig.to_dict()
     opts = _image_options(fig_dict, width, height, scale)
-    browser = _browser()
+    browser = _browser(lease=True)
     was_ready = browser.ready.done()
     try:
         return browser.draw(fig_dict, opts, pio.defaults.topojson)
@@ -181,7 +190,7 @@ def draw(fig: Any, *, width: Optional[int] = None, height: Optional[int] = None,
         if not was_ready:  # it never drew: a new browser would fail the same way
             raise
         _forget(browser)
-        return _browser().draw(fig_dict, opts, pio.defaults.topojson)
+        return _browser(lease=True).draw(fig_dict, opts, pio.defaults.topojson)
 
 
 def _forget(browser: _Browser) -> None:

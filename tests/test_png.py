@@ -138,3 +138,40 @@ def test_the_browser_page_fetches_nothing_from_the_internet(monkeypatch):
         png.draw({"data": [], "layout": {}})
     page = PageGenerator(mathjax=seen.get("mathjax"), plotly=seen.get("plotlyjs")).generate_index()
     assert "http://" not in page and "https://" not in page, page[:500]
+
+
+@needs_chromium
+def test_closing_right_after_prepare_closes_the_starting_browser():
+    png.prepare()
+    browser = png._BROWSER
+    png.close()  # before the browser has finished starting
+    assert browser.closed.wait(30), "the starting browser should close once it is up"
+    assert not png.is_open()
+
+
+def test_a_drawing_holds_the_browser_open_against_the_idle_close(monkeypatch):
+    # the idle close and the hand-out of the browser decide under one lock: a browser handed
+    # out for a drawing is never closed before the drawing starts
+    started = []
+
+    class Slow:
+        async def __aenter__(self):
+            started.append(1)
+            return self
+
+        async def __aexit__(self, *exc):
+            return False
+
+        async def calc_fig(self, fig_dict, opts=None, topojson=None):
+            return b"png"
+
+    import kaleido
+
+    monkeypatch.setattr(kaleido, "Kaleido", lambda **kw: Slow())
+    monkeypatch.setattr(png, "IDLE_SECONDS", 0.0)  # idle at once: only a lease keeps it
+    browser = png._browser(lease=True)
+    time.sleep(0.3)
+    assert browser.usable and not browser.closed.is_set()
+    assert browser.draw({"data": []}, {"format": "png"}, None) == b"png"
+    assert browser.closed.wait(5)  # the lease released, the idle browser closes
+    assert started == [1]
