@@ -97,12 +97,12 @@ def test_template_is_registered_with_cjk_fonts_first():
 
 def test_the_template_looks_like_plotly_white_for_the_course_traces_and_carries_no_others():
     ours, white = pio.templates[charts.TEMPLATE], pio.templates["plotly_white"]
-    for kind in ("bar", "scatter", "histogram", "heatmap", "pie"):
+    for kind in ("bar", "scatter", "histogram"):
         assert ours.data[kind] == white.data[kind], kind
     assert ours.layout.xaxis == white.layout.xaxis and ours.layout.plot_bgcolor == white.layout.plot_bgcolor
-    # every figure copies its template: defaults for 3-D, map and carpet traces the course never
-    # draws would be copied into each of its charts for nothing
-    assert not ours.data.scatter3d and not ours.data.choropleth and not ours.data.carpet
+    # every figure copies its template: defaults for heatmap, 3-D, map and carpet traces the
+    # course never draws would be copied into each of its charts for nothing
+    assert not ours.data.heatmap and not ours.data.scatter3d and not ours.data.choropleth
 
 
 def test_okrlib_is_the_default_template_and_charts_keep_it_under_another_default():
