@@ -417,7 +417,7 @@ def _check_invariants(p: _Parsed, df: "pd.DataFrame") -> list[Problem]:
                 continue
             # an empty cell makes a comparison false: such rows are skipped, unless the rule
             # itself says what an empty cell means (isna / notna)
-            tests_empty = "isna(" in (chk.expr or "") or "notna(" in (chk.expr or "")
+            tests_empty = any(m in code.co_names for m in _RULE_METHODS)
             skip = df[list(names)].isna().any(axis=1) if names and not tests_empty else pd.Series(False, index=df.index)
             ok = pd.Series(ok, index=df.index).fillna(True).astype(bool) | skip
             for i in df.index[~ok]:

@@ -106,14 +106,16 @@ class _Shown:
     """Display protocol: a tool displays as its widget tree."""
 
     widget: W.Widget
-    label: str = ""
+    label: str = ""  # what it is, for its text/plain fallback; else its tool's title
+    tool_id: str = ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         # ipywidgets' own bundle builds its text/plain fallback from repr() of the whole tree
         # (every child, every non-default trait), then keeps 110 characters of it: ~0.1 s for
         # a 170-widget form, on every display. The fallback here names the tool instead, which
         # is also what a text-only reader (nbconvert to text, a console) should see.
-        data: dict[str, Any] = {"text/plain": f"[okrlib] {self.label or type(self).__name__}"}
+        label = self.label or (_tool_title(self.tool_id) if self.tool_id else type(self).__name__)
+        data: dict[str, Any] = {"text/plain": f"[okrlib] {label}"}
         if self.widget._view_name is not None:
             data["application/vnd.jupyter.widget-view+json"] = {
                 "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
@@ -458,7 +460,7 @@ def analysis_html(text: str) -> str:
 class OkrEditor(_Shown):
     """T10: objectives and KRs, the KR's analysis as it is typed, and the checklist after saving."""
 
-    label = "T10 OKR 编辑器 / OKR editor"
+    tool_id = "T10"
 
     def __init__(self, plan: PlanLike, *, profile: str = "course", samples: Optional[Mapping[str, Any]] = None) -> None:
         self.plan = _plan(plan)
@@ -497,7 +499,7 @@ class OkrEditor(_Shown):
 class ChecklistView(_Shown):
     """The T10 checklist of the plan as a coloured table, with each finding and its fix; follows the plan."""
 
-    label = "T10 OKR 校验表 / OKR checklist"
+    tool_id = "T10"
 
     def __init__(self, plan: PlanLike, *, profile: str = "course", as_of: Any = None) -> None:
         from .checks import profiles
@@ -595,7 +597,7 @@ class ReferenceBrowser(_Shown):
 class AlignmentBaseline(_Shown):
     """T02: each O and its KRs against the baseline rules they must all meet."""
 
-    label = "T02 对齐基线 / alignment baseline"
+    tool_id = "T02"
 
     def __init__(self, plan: PlanLike, rules: Sequence[str]) -> None:
         self.plan = _plan(plan)
@@ -631,7 +633,7 @@ class AlignmentBaseline(_Shown):
 class ReviewForm(_Shown):
     """T16: score each KR 0.0-1.0 (suggested from its check-ins), see each O's score and colour band."""
 
-    label = "T16 OKR 评分 / OKR scoring"
+    tool_id = "T16"
 
     def __init__(self, plan: PlanLike, *, samples: Optional[Iterable[Mapping[str, Any]]] = None, **form: Any) -> None:
         self.plan = _plan(plan)
@@ -700,6 +702,12 @@ class _Tool(_Shown):
         return next((p for p in self.parts if isinstance(p, (SectionForm, OkrEditor, ReviewForm))), None)
 
 
+def _tool_title(tool_id: str) -> str:
+    """A tool's heading: ``T04 公司目标"五维拆解法"``; the plan and the risk register have no id."""
+    title = tools()[tool_id]["title"]
+    return f"{tool_id} {title}" if tool_id.startswith("T") else title
+
+
 def tool(tool_id: str, plan: Optional[PlanLike] = None, *, samples: Any = None, chart: bool = True) -> Any:
     """A tool of the course by its id (``"T04"``), bound to the participant's plan when it edits one.
 
@@ -710,7 +718,7 @@ def tool(tool_id: str, plan: Optional[PlanLike] = None, *, samples: Any = None, 
     if spec is None:
         raise KeyError(f"no tool {tool_id!r}; the tools are {', '.join(tools())}")
     kind = spec["kind"]
-    title = f"{tool_id} {spec['title']}" if tool_id.startswith("T") else spec["title"]
+    title = _tool_title(tool_id)
     if kind == "reference":
         return ReferenceBrowser(tool_id)
     if plan is None:
