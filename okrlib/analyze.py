@@ -48,6 +48,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Iterable, Optional
 
 from ._resources import data_file
+from ._trie import pattern as _alt
 
 __all__ = ["KrAnalysis", "analyze_kr", "analyze_kr_uncached", "analyze_many", "suggest_outcome", "parse_number", "JSON_KEYS"]
 
@@ -92,39 +93,6 @@ class KrAnalysis:
 _FULLWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)}
 _FULLWIDTH.update({0x3000: 0x20, 0x3001: ord("、"), 0x3002: ord("。"), 0x2264: None, 0x2265: None})
 _FULLWIDTH.update({ord("~"): " ", ord("～"): " "})
-
-
-def _alt(words: Iterable[str], guard: bool = True) -> str:
-    """A regex matching any of ``words``, longest first, built as a trie.
-
-    A trie whose every branch starts with a literal lets the regex engine skip, in C, every
-    position whose character starts no word -- the lists have hundreds of words, and a flat
-    alternation would try each of them at each position. ASCII words get word boundaries:
-    ``(?<![a-z].)`` right after the first character (so the pattern still starts with a
-    literal) and ``(?![a-z])`` after the last.
-    """
-    root: dict = {}
-    for w in set(words):
-        if not w:
-            continue
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[None] = True
-
-    def emit(node: dict, last: str) -> str:
-        alts = [re.escape(ch) + emit(node[ch], ch) for ch in sorted(k for k in node if k is not None)]
-        if None in node:
-            alts.append(r"(?![a-z])" if last.isascii() and last.isalnum() else "")
-        if len(alts) == 1:
-            return alts[0] if not alts[0] or alts[0].startswith("(?!") or len(alts[0]) <= 2 else "(?:" + alts[0] + ")"
-        return "(?:" + "|".join(alts) + ")"
-
-    top = []
-    for ch in sorted(k for k in root if k is not None):
-        g = r"(?<![a-z].)" if guard and ch.isascii() and ch.isalnum() else ""
-        top.append(re.escape(ch) + g + emit(root[ch], ch))
-    return "|".join(top)
 
 
 _ACT, _JAR, _DIR, _DIM, _DEL = 1, 2, 4, 8, 16
@@ -205,7 +173,7 @@ class _Tables:
         # faster): the ASCII words' start guard (an assertion at each b/c/d/h/i/t), and "2x" is
         # found from the "x" (a digit at every place of a number would be a place to try).
         self.split_or_relative = re.compile(
-            self.clause_split.pattern + "|" + _alt(list(self.relative) + list(self.tenths), guard=False)
+            self.clause_split.pattern + "|" + _alt(list(self.relative) + list(self.tenths), start_guard=False)
             + r"|倍|times|x(?<=\dx)"
         )
         # What leads a name and is no part of it: a time phrase (its 内 / 前 / 末 / 底 only after a

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Ma
 
 from . import labels
 from ._resources import data_file
+from ._trie import pattern as _trie
 from .errors import OkrlibError
 from .model import KeyResult, Objective, Workbook
 
@@ -301,26 +302,6 @@ def _scoring() -> Any:
 _WIDEN = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}  # ASCII -> full-width ASCII
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    """One regular expression for many literal words, as a trie (``上(?:线|架)``): Python's
-    engine then branches on a character instead of trying every word at every position."""
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        if "" in node and len(node) == 1:
-            return ""
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie)
-
-
 @lru_cache(maxsize=1)
 def _screens() -> tuple[re.Pattern[str], Optional[re.Pattern[str]], re.Pattern[str], re.Pattern[str]]:
     """(activity verbs + jargon, their free patterns, deliverable nouns, all the words) of okrlib.analyze's word
@@ -341,10 +322,10 @@ def _screens() -> tuple[re.Pattern[str], Optional[re.Pattern[str]], re.Pattern[s
     patterns = [p for key in ("activity_verbs", "jargon") for lang, entries in (words.get(key) or {}).items()
                 if lang.startswith("patterns") for p in entries]
     return (
-        re.compile(_trie_pattern(literals("activity_verbs", "jargon"))),
+        re.compile(_trie(literals("activity_verbs", "jargon"), start_guard=False, end_guard=False)),
         re.compile("|".join(patterns)) if patterns else None,
-        re.compile(_trie_pattern(literals("deliverable_nouns"))),
-        re.compile(_trie_pattern(literals("activity_verbs", "jargon", "deliverable_nouns"))),
+        re.compile(_trie(literals("deliverable_nouns"), start_guard=False, end_guard=False)),
+        re.compile(_trie(literals("activity_verbs", "jargon", "deliverable_nouns"), start_guard=False, end_guard=False)),
     )
 
 

@@ -279,3 +279,29 @@ def test_an_expected_finding_must_name_a_real_rule(c1_copy):
     path.write_text(path.read_text(encoding="utf-8").replace("- rule: kr-jargon", "- rule: kr-jargonn", 1), encoding="utf-8")
     (p,) = _problems(c1_copy)
     assert p.code == "data_bad_expected" and p.value == "kr-jargonn"
+
+
+# ---- finding a case by its id ----------------------------------------------------------------
+
+
+def test_loading_a_case_by_id_reads_its_own_declaration_once_and_no_other(monkeypatch):
+    read = []
+    real = cases.load_yaml
+    monkeypatch.setattr(cases, "load_yaml", lambda path, label: read.append(path.parent.name) or real(path, label))
+    assert cases.load("C3").id == "C3"
+    assert read == ["tencent_location_2019"]
+
+
+def test_an_id_line_spelled_unusually_still_finds_the_case(c1_copy):
+    path = c1_copy / "saas_customer_growth" / "case.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("id: C1\n")
+    path.write_text('"id": C1\n' + text[len("id: C1\n"):], encoding="utf-8")
+    assert cases.load("c1", root=c1_copy).id == "C1"
+
+
+def test_a_broken_declaration_found_by_its_id_reports_its_own_problem(c1_copy):
+    path = c1_copy / "saas_customer_growth" / "case.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nbogus_field: 1\n", encoding="utf-8")
+    problems = _problems(c1_copy)
+    assert [p.code for p in problems] == ["extra_forbidden"] and "bogus_field" in problems[0].path
