@@ -4,8 +4,8 @@ Each module notebook runs with papermill exactly as the tests run it (the sample
 tests/data/samples/, one plan file that grows through the day, in course order). The floor,
 measured in the same run and interleaved with the notebooks (floor, M1, floor, M2, ...), is a
 notebook that only imports pandas, plotly and ipywidgets and shows one figure: the least any
-notebook of this course costs (a kernel, the libraries, a chart). Each notebook's time is
-compared with the floor run next to it.
+notebook of this course costs (a kernel, the libraries, a chart). Each notebook's best time is
+set against the best floor time.
 
 ===========================  =============================================  ==========
 metric                       okrlib                                         target
@@ -13,7 +13,13 @@ metric                       okrlib                                         targ
 M1 … M8                      papermill run of the module notebook          <= 1.5x floor
 ===========================  =============================================  ==========
 
-Run ``python -m benchmarks notebooks`` (about 5 minutes: three whole days, each notebook's best
+Two more measurements, for information, show where a module's time goes beyond the floor: a
+**course floor** notebook (the floor plus what every module does once: import okrlib, open the
+plan, load a case, show one form and one okrlib chart), and Jupyter's own cost per code cell
+(30 cells of ``x = 1`` after the floor's, as papermill times them; a module has 9-28 code cells
+and papermill adds one, the floor has one).
+
+Run ``python -m benchmarks notebooks`` (about 7 minutes: three whole days, each notebook's best
 time against the best floor; ``--quick``: one day, M1 and M5 reported).
 Results go to benchmarks/results/notebooks.json.
 """
@@ -43,15 +49,40 @@ px.bar(pd.DataFrame({"x": ["a", "b"], "y": [1, 2]}), x="x", y="y")
 '''
 
 
-def _floor_notebook(folder: Path) -> Path:
+# What every module notebook does once, in a cell after the floor's (plan_path is a parameter).
+COURSE_SOURCE = '''from IPython.display import display
+from okrlib import cases, charts, present, widgets
+
+plan = widgets.open_plan(plan_path)
+case = cases.load("C1")
+present.story(case)
+display(widgets.tool("T01"))
+charts.alignment_tree(case.workbook)
+'''
+EXTRA_CELLS = 30  # trivial cells added to the floor: Jupyter's round trip per code cell
+
+
+def _notebook(folder: Path, name: str, sources: Sequence[str], parameters: str = "") -> Path:
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    nb = new_notebook(cells=[new_code_cell(FLOOR_SOURCE)])
+    cells = [new_code_cell(parameters, metadata={"tags": ["parameters"]})] if parameters else []
+    nb = new_notebook(cells=cells + [new_code_cell(src) for src in sources])
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-    path = folder / "floor.ipynb"
+    path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def _floor_notebook(folder: Path) -> Path:
+    return _notebook(folder, "floor", [FLOOR_SOURCE])
+
+
+def _code_cells(path: Path) -> int:
+    """Code cells a papermill run executes (papermill adds one for the injected parameters)."""
+    import nbformat
+
+    return sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells) + 1
 
 
 def _run(src: Path, out: Path, params: dict, cwd: Path) -> float:
@@ -71,20 +102,31 @@ def _cell_seconds(out: Path, needle: str) -> float:
 
 def run_suite(modules: Sequence[int], rounds: int = 3) -> Results:
     """``rounds`` whole days (a fresh plan each), every notebook next to a floor run; each
-    notebook's best time against the best floor time (noise on a shared machine only adds)."""
+    notebook's best time against the best floor time (noise on a shared machine only adds).
+    Each round also runs the course floor and the floor with 30 more cells once (information)."""
     res = Results(config={"modules": list(modules), "target_ratio": TARGET, "rounds": rounds})
     times: dict[int, list[float]] = {i: [] for i in range(1, 9)}
     floors: list[float] = []
+    course: list[float] = []
+    celled: list[float] = []
     export_cell: list[float] = []
+    cells: dict[int, int] = {}
     with tempfile.TemporaryDirectory() as tmp, as_a_user():
         work = Path(tmp)
         notebooks = course_day.copy_notebooks(work)
         floor_nb = _floor_notebook(work)
+        course_nb = _notebook(work, "course-floor", [FLOOR_SOURCE, COURSE_SOURCE], parameters='plan_path = "my-plan.yaml"')
+        celled_nb = _notebook(work, "floor-cells", [FLOOR_SOURCE] + ["x = 1"] * EXTRA_CELLS)
         _run(floor_nb, work / "floor-warm.ipynb", {}, work)  # first kernel start and imports fill the OS caches
         for r in range(rounds):
             plan = work / f"plan-{r}.yaml"
+            course.append(_run(course_nb, work / "course-floor-out.ipynb", {"plan_path": str(work / f"course-{r}.yaml")}, work))
+            _run(celled_nb, work / "floor-cells-out.ipynb", {}, work)
+            celled.append(_cell_seconds(work / "floor-cells-out.ipynb", "x = 1") / EXTRA_CELLS)
+            print(f"  round {r + 1}/{rounds} course floor: {course[-1]:.2f} s, a code cell: {celled[-1] * 1000:.0f} ms", flush=True)
             for i in range(1, 9):
                 path = next(notebooks.glob(f"m{i:02d}_*.ipynb"))
+                cells[i] = _code_cells(path)
                 params = course_day.participant(path.stem, plan, work / f"export-{r}")
                 floors.append(_run(floor_nb, work / f"floor-{i}.ipynb", {}, work))
                 out = work / f"out-{path.name}"
@@ -98,12 +140,22 @@ def run_suite(modules: Sequence[int], rounds: int = 3) -> Results:
         value = min(times[i])
         if i in modules:
             res.rows.append(Row(f"M{i} {path.stem}", value, "s", floor, "floor notebook", f"≤ {TARGET}x",
-                                value <= TARGET * floor, note=f"papermill, samples submitted, best of {rounds}"))
-        res.raw[f"M{i}"] = {"seconds": times[i], "floors": floors}
+                                value <= TARGET * floor, note=f"papermill, samples submitted, best of {rounds}; {cells[i]} code cells"))
+        res.raw[f"M{i}"] = {"seconds": times[i], "floors": floors, "code_cells": cells[i]}
     if 8 in modules and export_cell:
         # for information: M8 is the one module that starts a browser (kaleido draws the PNG)
         res.rows.append(Row("M8 without its export cell", min(times[8]) - min(export_cell), "s", floor,
                             "floor notebook", "(info)", None, note=f"export cell best {min(export_cell):.2f} s"))
+    # for information: what okrlib costs once per kernel, and what Jupyter costs per cell
+    res.rows.append(Row("course floor: + okrlib, plan, case, form, chart", min(course), "s", floor, "floor notebook",
+                        "(info)", None, note="every module pays this once"))
+    res.rows.append(Row("Jupyter round trip per code cell", min(celled) * 1000, "ms", None, "", "(info)", None,
+                        note=f"{EXTRA_CELLS} cells of x = 1 after the floor's, papermill's durations"))
+    for i in modules:
+        res.rows.append(Row(f"M{i} against the course floor", min(times[i]), "s", min(course), "course floor",
+                            "(info)", None))
+    res.raw["course_floor"] = course
+    res.raw["seconds_per_cell"] = celled
     return res
 
 
