@@ -110,10 +110,11 @@ def run_suite(modules: Sequence[int], rounds: int = 3) -> Results:
     course: list[float] = []
     celled: list[float] = []
     export_cell: list[float] = []
-    cells: dict[int, int] = {}
     with tempfile.TemporaryDirectory() as tmp, as_a_user():
         work = Path(tmp)
         notebooks = course_day.copy_notebooks(work)
+        paths = {i: next(notebooks.glob(f"m{i:02d}_*.ipynb")) for i in range(1, 9)}
+        cells = {i: _code_cells(path) for i, path in paths.items()}
         floor_nb = _floor_notebook(work)
         course_nb = _notebook(work, "course-floor", [FLOOR_SOURCE, COURSE_SOURCE], parameters='plan_path = "my-plan.yaml"')
         celled_nb = _notebook(work, "floor-cells", [FLOOR_SOURCE] + ["x = 1"] * EXTRA_CELLS)
@@ -124,9 +125,7 @@ def run_suite(modules: Sequence[int], rounds: int = 3) -> Results:
             _run(celled_nb, work / "floor-cells-out.ipynb", {}, work)
             celled.append(_cell_seconds(work / "floor-cells-out.ipynb", "x = 1") / EXTRA_CELLS)
             print(f"  round {r + 1}/{rounds} course floor: {course[-1]:.2f} s, a code cell: {celled[-1] * 1000:.0f} ms", flush=True)
-            for i in range(1, 9):
-                path = next(notebooks.glob(f"m{i:02d}_*.ipynb"))
-                cells[i] = _code_cells(path)
+            for i, path in paths.items():
                 params = course_day.participant(path.stem, plan, work / f"export-{r}")
                 floors.append(_run(floor_nb, work / f"floor-{i}.ipynb", {}, work))
                 out = work / f"out-{path.name}"
@@ -135,8 +134,7 @@ def run_suite(modules: Sequence[int], rounds: int = 3) -> Results:
                     export_cell.append(_cell_seconds(out, "export.export_all("))
                 print(f"  round {r + 1}/{rounds} M{i}: {times[i][-1]:.2f} s (floor {floors[-1]:.2f} s)", flush=True)
     floor = min(floors)
-    for i in range(1, 9):
-        path = next((ROOT / "notebooks").glob(f"m{i:02d}_*.ipynb"))
+    for i, path in paths.items():
         value = min(times[i])
         if i in modules:
             res.rows.append(Row(f"M{i} {path.stem}", value, "s", floor, "floor notebook", f"≤ {TARGET}x",

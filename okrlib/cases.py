@@ -170,9 +170,9 @@ def _folders(root: Path) -> builtins.list[Path]:
     return sorted(p for p in root.iterdir() if (p / "case.yaml").is_file()) if root.is_dir() else []
 
 
-def _read_case_file(folder: Path) -> tuple[Optional[CaseFile], builtins.list[Problem]]:
+def _read_case_file(folder: Path, text: Optional[str] = None) -> tuple[Optional[CaseFile], builtins.list[Problem]]:
     label = f"{folder.name}/case.yaml"
-    raw, problems = load_yaml(folder / "case.yaml", label)
+    raw, problems = load_yaml(folder / "case.yaml", label, text)
     if problems:
         return None, problems
     try:
@@ -221,9 +221,10 @@ def _find(key: str, root: Path) -> tuple[Path, Optional[CaseFile], builtins.list
             return folder, None, []
     lowered = key.lower()
     for folder in folders:
-        found = _ID_LINE.search((folder / "case.yaml").read_text(encoding="utf-8"))
+        text = (folder / "case.yaml").read_text(encoding="utf-8")
+        found = _ID_LINE.search(text)
         if found is not None and found.group(1).lower() == lowered:
-            meta, problems = _read_case_file(folder)
+            meta, problems = _read_case_file(folder, text)
             if meta is None or meta.id.lower() == lowered:  # a broken file: its own problems, not "unknown case"
                 return folder, meta, problems
     for folder in folders:

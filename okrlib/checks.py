@@ -319,13 +319,16 @@ def _screens() -> tuple[re.Pattern[str], Optional[re.Pattern[str]], re.Pattern[s
         # the same words typed in full-width letters ("ｌａｕｎｃｈ"), so the text need not be folded
         return out + [w.translate(_WIDEN) for w in out if w.isascii() and w.translate(_WIDEN) != w]
 
+    def screen(*keys: str) -> re.Pattern[str]:  # no word boundaries: a miss must be a safe "no"
+        return re.compile(_trie(literals(*keys), start_guard=False, end_guard=False))
+
     patterns = [p for key in ("activity_verbs", "jargon") for lang, entries in (words.get(key) or {}).items()
                 if lang.startswith("patterns") for p in entries]
     return (
-        re.compile(_trie(literals("activity_verbs", "jargon"), start_guard=False, end_guard=False)),
+        screen("activity_verbs", "jargon"),
         re.compile("|".join(patterns)) if patterns else None,
-        re.compile(_trie(literals("deliverable_nouns"), start_guard=False, end_guard=False)),
-        re.compile(_trie(literals("activity_verbs", "jargon", "deliverable_nouns"), start_guard=False, end_guard=False)),
+        screen("deliverable_nouns"),
+        screen("activity_verbs", "jargon", "deliverable_nouns"),
     )
 
 

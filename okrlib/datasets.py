@@ -506,14 +506,16 @@ def describe(spec: TableSpec) -> "pd.DataFrame":
     return pd.DataFrame(rows, columns=["column", "type", "unit", "nullable", "description", "rule"])
 
 
-def load_yaml(path: Path, label: str) -> tuple[Any, list[Problem]]:
-    """A declaration file (case.yaml, a reference fragment) as plain data, or its problems."""
+def load_yaml(path: Path, label: str, text: Optional[str] = None) -> tuple[Any, list[Problem]]:
+    """A declaration file (case.yaml, a reference fragment) as plain data, or its problems;
+    ``text``: the file's text when the caller has read it already."""
     from . import store
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [problem(label, "data_file_missing", column="", row=0)]
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None, [problem(label, "data_file_missing", column="", row=0)]
     data, problems = store.parse_yaml(text)
     return data, [p.prefixed(label) for p in problems]
 

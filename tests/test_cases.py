@@ -287,7 +287,7 @@ def test_an_expected_finding_must_name_a_real_rule(c1_copy):
 def test_loading_a_case_by_id_reads_its_own_declaration_once_and_no_other(monkeypatch):
     read = []
     real = cases.load_yaml
-    monkeypatch.setattr(cases, "load_yaml", lambda path, label: read.append(path.parent.name) or real(path, label))
+    monkeypatch.setattr(cases, "load_yaml", lambda path, label, text=None: read.append(path.parent.name) or real(path, label, text))
     assert cases.load("C3").id == "C3"
     assert read == ["tencent_location_2019"]
 
