@@ -82,7 +82,7 @@ lab: setup ## Open the course (JupyterLab on notebooks/)
 
 dashboards: setup ## Serve the read-only dashboards with Voilà on 127.0.0.1 (PORT=8866; settings: config/voila.py)
 	@echo "==> Voilà on http://127.0.0.1:$(PORT)/ (dashboards/; plans from $${OKRLIB_PLANS:-docs/examples/}; role $${OKRLIB_ROLE:-participant})"
-	exec $(PY) -m okrlib.serve --port=$(PORT) $(DASHBOARD_ARGS)
+	exec $(PY) -m okrlib.views.serve --port=$(PORT) $(DASHBOARD_ARGS)
 
 test: setup ## Run all tests (pytest; pass options with PYTEST_ARGS="...")
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,15 +1,15 @@
-"""The OKR checklist at enterprise scale: ``okrlib.checks.check`` over 2,000 workbooks, 100,000 KRs.
+"""The OKR checklist at enterprise scale: ``okrlib.method.checks.check`` over 2,000 workbooks, 100,000 KRs.
 
 The workbooks are workbook_scale's synthetic set (``make_workbooks``, seeded): each is one team's
 quarter with 10 objectives x 5 KRs, Chinese text throughout. They are validated once (not timed),
 then ``check(wb)`` runs over every workbook with the ``course`` profile: every rule of
-rules.yaml, the KR sentence analysis (okrlib.analyze), the scoring flags (okrlib.scoring) and the
+rules.yaml, the KR sentence analysis (okrlib.method.analyze), the scoring flags (okrlib.method.scoring) and the
 findings (their texts are filled when read, so printing them is not part of the run).
 
 The floor, measured in the same run on the same data: one compiled regular expression
 ``.search`` over every KR statement — the least any checker reading those sentences pays.
 Target (from the issue): ``check`` over the 100,000 KRs in under 3 s (scaled with ``--quick`` or
-``--workbooks``). Both run with the garbage collector paused (``store.bulk()``), as okrlib's batch
+``--workbooks``). Both run with the garbage collector paused (``bulk()``), as okrlib's batch
 path does; timings are the best of ``--repeat``.
 
 Run ``python -m benchmarks check_scale`` (about a minute) or ``--quick`` (20x smaller).
@@ -56,24 +56,25 @@ class Config:
 
 
 def op_floor(pattern: "re.Pattern[str]", texts: Sequence[str]) -> int:
-    from okrlib import store
+    from okrlib.plan import bulk
 
-    with store.bulk():
+    with bulk():
         return sum(1 for t in texts if pattern.search(t) is not None)
 
 
 def op_check(workbooks: Sequence[Any], profile: str) -> list[Any]:
-    from okrlib import store
-    from okrlib.checks import check
+    from okrlib.plan import bulk
+    from okrlib.method.checks import check
 
-    with store.bulk():
+    with bulk():
         return [check(wb, profile) for wb in workbooks]
 
 
 def run_suite(config: Config, quiet: bool = False) -> Results:
     import pydantic
 
-    from okrlib import Workbook, __version__, store
+    from okrlib import Workbook, __version__
+    from okrlib.plan import bulk
 
     n = config.workbooks
     n_krs = n * KRS_PER_WORKBOOK
@@ -89,7 +90,7 @@ def run_suite(config: Config, quiet: bool = False) -> Results:
     _log(f"generating and validating {n} workbooks ({n_krs:,} KRs; not timed)", quiet)
     start = time.perf_counter()
     dicts = make_workbooks(n, config.seed)
-    with store.bulk():
+    with bulk():
         workbooks = [Workbook.from_dict(d) for d in dicts]
     del dicts
     raw["prepare_s"] = time.perf_counter() - start

@@ -1,6 +1,6 @@
 """The Voilà dashboards in a real browser: time to widgets, and kernels after many page loads.
 
-Voilà serves dashboards/ with config/voila.py (okrlib.serve, as ``make dashboards`` does) plus a
+Voilà serves dashboards/ with config/voila.py (okrlib.views.serve, as ``make dashboards`` does) plus a
 floor dashboard: the same stack with one widget and one figure. Headless Debian chromium
 (Playwright) opens each page and waits until its widgets are visible; page loads take turns
 (floor, case explorer, floor, team plan, ...) so that a busy moment of this shared machine hits
@@ -102,7 +102,7 @@ def run_suite(rounds: int, loads: int) -> Results:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from okrlib.serve import find_chromium, running
+    from okrlib.views.serve import find_chromium, running
 
     chromium = find_chromium()
     res = Results(config={"rounds": rounds, "loads": loads, "target_ratio": TARGET, "max_kernels": MAX_KERNELS})

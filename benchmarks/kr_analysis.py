@@ -1,4 +1,4 @@
-"""KR sentence analysis: ``okrlib.analyze.analyze_kr`` sentences per second, on one core.
+"""KR sentence analysis: ``okrlib.method.analyze.analyze_kr`` sentences per second, on one core.
 
 The sentences are generated from the labelled set (tests/data/kr_sentences.yaml) by giving
 every number a new random value (same shape: integer or decimal, same scale word and unit) and
@@ -18,7 +18,7 @@ metric                           okrlib                                         
 analyze_kr (uncached)            ``analyze_kr_uncached(text)`` per sentence         >= 20,000/s
 analyze_kr cached                the same 2,000 sentences a second time             (info)
 analyze_kr, Chinese numerals     the sentences with 三百万 / 百分之八十 forms          (info)
-import okrlib.analyze            first call included (tables compiled)              (info)
+import okrlib.method.analyze            first call included (tables compiled)              (info)
 ===============================  =================================================  ==========
 
 Run ``python -m benchmarks kr_analysis`` (``--quick``: 2,000 sentences; ``--strict``: exit 1 when
@@ -137,7 +137,7 @@ def run_suite(n: int, repeat: int, seed: int) -> Results:
     res.raw["distinct_sentences"] = len(set(texts))
 
     start = time.perf_counter()
-    from okrlib.analyze import analyze_kr, analyze_kr_uncached
+    from okrlib.method.analyze import analyze_kr, analyze_kr_uncached
 
     analyze_kr_uncached(texts[0])
     first_call = time.perf_counter() - start

@@ -51,7 +51,8 @@ px.bar(pd.DataFrame({"x": ["a", "b"], "y": [1, 2]}), x="x", y="y")
 
 # What every module notebook does once, in a cell after the floor's (plan_path is a parameter).
 COURSE_SOURCE = '''from IPython.display import display
-from okrlib import cases, charts, present, widgets
+from okrlib.course import cases
+from okrlib.views import charts, present, widgets
 
 plan = widgets.open_plan(plan_path)
 case = cases.load("C1")

@@ -8,10 +8,10 @@ Ratios to the floor stay comparable across machines; absolute numbers do not.
 ===========  ==============================================  ======================================
 metric       okrlib                                          floor
 ===========  ==============================================  ======================================
-load         ``store.load(path)`` (read, parse, validate)    ``yaml.load(text, CSafeLoader)``
+load         ``yaml_file.load(path)`` (read, parse, validate)    ``yaml.load(text, CSafeLoader)``
 validate     ``Workbook.model_validate(dict)``               ``json.loads`` of the same data
-frames       ``okrlib.tables.frames(wb)``                    ``pandas.DataFrame(rows)`` per section
-save         ``store.save(wb, path)`` (atomic, fsync)        ``yaml.dump(CSafeDumper)`` + write
+frames       ``okrlib.storage.tables.frames(wb)``                    ``pandas.DataFrame(rows)`` per section
+save         ``yaml_file.save(wb, path)`` (atomic, fsync)        ``yaml.dump(CSafeDumper)`` + write
 import       ``import okrlib`` (fresh interpreter)           ``import yaml, pydantic`` + one model
 ===========  ==============================================  ======================================
 
@@ -343,17 +343,18 @@ def make_workbooks(n: int, seed: int = 2027) -> list[dict[str, Any]]:
 def op_json_floor(texts: Sequence[str]) -> list[Any]:
     # Floors run with the garbage collector paused too, as okrlib's batch path does, so that a
     # ratio measures okrlib's own work and not a difference in collector settings.
-    from okrlib import store
+    from okrlib.plan import bulk
 
-    with store.bulk():
+    with bulk():
         return [json.loads(t) for t in texts]
 
 
 def op_validate(dicts: Sequence[dict[str, Any]]) -> list[Any]:
-    """The documented batch path: ``store.bulk()`` pauses the garbage collector for the batch."""
-    from okrlib import Workbook, store
+    """The documented batch path: ``bulk()`` pauses the garbage collector for the batch."""
+    from okrlib import Workbook
+    from okrlib.plan import bulk
 
-    with store.bulk():
+    with bulk():
         return [Workbook.from_dict(d) for d in dicts]
 
 
@@ -367,22 +368,23 @@ def op_validate_gc_on(dicts: Sequence[dict[str, Any]]) -> list[Any]:
 def op_yaml_floor(paths: Sequence[Path]) -> list[Any]:
     import yaml
 
-    from okrlib import store
+    from okrlib.plan import bulk
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with store.bulk():
+    with bulk():
         return [yaml.load(p.read_text(encoding="utf-8"), Loader=loader) for p in paths]
 
 
 def op_load(paths: Sequence[Path]) -> list[Any]:
-    from okrlib import store
+    from okrlib.plan import bulk
+    from okrlib.storage import yaml_file
 
-    with store.bulk():
-        return [store.load(p) for p in paths]
+    with bulk():
+        return [yaml_file.load(p) for p in paths]
 
 
 def op_frames(workbooks: Sequence[Any]) -> list[Any]:
-    from okrlib.tables import frames
+    from okrlib.storage.tables import frames
 
     return [frames(wb) for wb in workbooks]
 
@@ -411,12 +413,12 @@ def op_frames_floor(rows: Sequence[dict[str, list[dict[str, Any]]]]) -> list[Any
 
 
 def op_save(workbooks: Sequence[Any], directory: Path) -> list[Path]:
-    from okrlib import store
+    from okrlib.storage import yaml_file
 
     paths = []
     for i, wb in enumerate(workbooks):
         path = directory / f"team{i:05d}.yaml"
-        store.save(wb, path, backup=False)
+        yaml_file.save(wb, path, backup=False)
         paths.append(path)
     return paths
 
@@ -436,7 +438,7 @@ def op_save_floor(dumped: Sequence[dict[str, Any]], directory: Path) -> list[Pat
 
 def has_tables() -> bool:
     try:
-        import okrlib.tables  # noqa: F401
+        import okrlib.storage.tables  # noqa: F401
     except ImportError:
         return False
     return True
@@ -539,12 +541,12 @@ def memory_child(op: str, n: int, seed: int, files: Optional[str]) -> dict[str, 
     whatever the setup allocated or freed before; its results are kept alive to the end.
     """
     import okrlib  # noqa: F401  (imports are not the operation)
-    from okrlib import store  # noqa: F401
+    from okrlib.storage import yaml_file  # noqa: F401
 
     if op in ("frames", "frames_floor"):
         import pandas  # noqa: F401
 
-        import okrlib.tables  # noqa: F401
+        import okrlib.storage.tables  # noqa: F401
     keep: Any = None
     op_validate([make_workbook(0, seed)])  # pydantic builds its validators on first use: not the operation
     scratch = Path(tempfile.mkdtemp(prefix="okrlib-bench-mem-"))
@@ -716,7 +718,7 @@ def _run(config: Config, res: Results, directory: Path, n: int, n_io: int, n_krs
             target=f"< {target_s:.2f} s" + ("" if n_krs == VALIDATE_TARGET_KRS else " (scaled)"),
             passed=t_val < target_s,
             throughput=f"{n_krs / t_val:,.0f} KR/s",
-            note=f"with store.bulk(): Workbook.from_dict, {n} workbooks x {rows_per_wb} rows, all kept",
+            note=f"with bulk(): Workbook.from_dict, {n} workbooks x {rows_per_wb} rows, all kept",
         )
     )
     res.rows.append(
@@ -727,7 +729,7 @@ def _run(config: Config, res: Results, directory: Path, n: int, n_io: int, n_krs
             floor=t_json,
             floor_name="json.loads",
             throughput=f"{n_krs / t_gcp:,.0f} KR/s",
-            note="Workbook.model_validate one by one, no store.bulk()",
+            note="Workbook.model_validate one by one, no bulk()",
         )
     )
 
@@ -746,7 +748,7 @@ def _run(config: Config, res: Results, directory: Path, n: int, n_io: int, n_krs
             Row("frames()", t_fr, "s", floor=t_ff, floor_name="DataFrame(rows)", throughput=f"{n / t_fr:,.0f} wb/s")
         )
     else:
-        res.skipped.append("frames: okrlib.tables is not available")
+        res.skipped.append("frames: okrlib.storage.tables is not available")
 
     # ---- (e) save, then (a)/(b) YAML parse and load of the saved files ----------------------------
     sample = workbooks[:n_io]

@@ -12,11 +12,11 @@ Run it as ``okrlib`` (console script) or ``python -m okrlib``::
 
 ``analyze-kr`` with ``--format json`` prints a JSON *list* (not the object below), one object
 per sentence with exactly the keys ``text, measurable, is_activity, dimension, metric,
-baseline, target, unit, direction`` (see ``okrlib.analyze``); its failures print the usual
+baseline, target, unit, direction`` (see ``okrlib.method.analyze``); its failures print the usual
 object with ``error``.
 
 ``okrlib check plan.yaml [--profile course|google|radical-focus] [--as-of YYYY-MM-DD]
-[--previous old.yaml]`` runs the OKR checklist (T10, ``okrlib.checks``). With ``--format json``
+[--previous old.yaml]`` runs the OKR checklist (T10, ``okrlib.method.checks``). With ``--format json``
 it prints ``CheckReport.as_dict()``: ``{"score", "profile", "indicators": [{"id", "dimension",
 "status"}], "findings": [{"rule", "indicator", "severity", "target", "message_zh",
 "message_en", "hint", "source"}]}``, not the object below (its failures do print that object
@@ -57,7 +57,7 @@ Exit status:
     ``analyze-kr`` with neither a sentence nor ``--file``.
 ``3``
     The command could not be carried out here: the output cannot be written (no such
-    directory, no permission, disk full), or an optional part is missing (``okrlib.tables``,
+    directory, no permission, disk full), or an optional part is missing (``okrlib.storage.tables``,
     pandas or openpyxl for xlsx/csv).
 """
 
@@ -70,11 +70,11 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn, Optional, Sequence
 
-from . import __version__
-from . import labels
-from ._resources import data_file
-from .errors import Problem, WorkbookError, problem
-from .model import SECTIONS, UnknownIdError, Workbook
+from okrlib.words.version import VERSION as __version__
+from okrlib.words import labels
+from okrlib.words.resources import data_file
+from okrlib.words.problems import Problem, WorkbookError, problem
+from okrlib.plan.model import SECTIONS, UnknownIdError, Workbook
 
 __all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE", "EXIT_ENVIRONMENT"]
 
@@ -218,7 +218,7 @@ def _print_summary(out: _Out, summary: dict[str, Any]) -> None:
 
 
 def _load(path: str) -> Workbook:
-    from .store import load
+    from okrlib.storage.yaml_file import load
 
     return load(path)
 
@@ -246,19 +246,19 @@ def _os_failure(path: Path, exc: OSError) -> NoReturn:
 
 
 def _write_text(path: Path, text: str) -> None:
-    from .store import atomic_write
+    from okrlib.storage.yaml_file import atomic_write
 
     atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
 def _tables() -> Any:
-    """okrlib.tables, or exit 3 naming the missing part (it needs pandas and openpyxl)."""
+    """okrlib.storage.tables, or exit 3 naming the missing part (it needs pandas and openpyxl)."""
     try:
-        from . import tables
+        from okrlib.storage import tables
     except ImportError as exc:
-        missing = getattr(exc, "name", None) or "okrlib.tables"
+        missing = getattr(exc, "name", None) or "okrlib.storage.tables"
         if missing == "okrlib" or missing.startswith("okrlib."):
-            missing = "okrlib.tables"
+            missing = "okrlib.storage.tables"
         _fail(EXIT_ENVIRONMENT, "missing_part", part=missing)
     return tables
 
@@ -285,7 +285,7 @@ def _cmd_new(args: argparse.Namespace, out: _Out) -> int:
     except WorkbookError as exc:
         zh, en = _both("bad_new")
         raise _Failure(EXIT_USAGE, "bad_new", zh, en, exc.problems) from None
-    from .store import save
+    from okrlib.storage.yaml_file import save
 
     try:
         save(wb, path)
@@ -320,7 +320,7 @@ def _cmd_export(args: argparse.Namespace, out: _Out) -> int:
     _check_output(target, args.force, [src])
     try:
         if args.to == "md":
-            from .report import to_markdown
+            from okrlib.views.report import to_markdown
 
             _write_text(target, to_markdown(wb))
         elif args.to == "xlsx":
@@ -366,7 +366,7 @@ def _cmd_import(args: argparse.Namespace, out: _Out) -> int:
         _missing_part(exc)
     except Exception as exc:  # a corrupt or foreign file is the user's input, not our bug
         _fail(EXIT_INVALID, "unreadable", file=src, reason=f"{type(exc).__name__}: {exc}")
-    from .store import save
+    from okrlib.storage.yaml_file import save
 
     try:
         save(wb, target)
@@ -440,7 +440,7 @@ _ANALYZE_TEXT = {
 
 def _cmd_analyze_kr(args: argparse.Namespace, out: _Out) -> int:
     """analyze-kr: read each KR sentence (arguments, then --file lines) and print what it says."""
-    from .analyze import analyze_many, suggest_outcome
+    from okrlib.method.analyze import analyze_many, suggest_outcome
 
     texts = [t for t in (args.texts or []) if t.strip()]
     if args.file is not None:
@@ -495,10 +495,10 @@ def _as_of(text: str) -> Any:
 
 
 def _cmd_check(args: argparse.Namespace, out: _Out) -> int:
-    """check: the OKR checklist (T10, okrlib.checks); exit 1 when a finding is an error."""
+    """check: the OKR checklist (T10, okrlib.method.checks); exit 1 when a finding is an error."""
     import datetime as dt
 
-    from .checks import UnknownProfileError, check, load_profile
+    from okrlib.method.checks import UnknownProfileError, check, load_profile
 
     try:
         profile = load_profile(args.profile)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import okrlib
 from okrlib import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,7 +16,7 @@ BOLD = "<b>x</b>"
 
 
 def example() -> Workbook:
-    return Workbook.load(EXAMPLE)
+    return okrlib.load(EXAMPLE)
 
 
 def nasty_data() -> dict[str, Any]:

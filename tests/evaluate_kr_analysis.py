@@ -1,4 +1,4 @@
-"""How well okrlib.analyze reads KR sentences: scores against tests/data/kr_sentences.yaml.
+"""How well okrlib.method.analyze reads KR sentences: scores against tests/data/kr_sentences.yaml.
 
 Run ``python tests/evaluate_kr_analysis.py`` (from the repo root, okrlib importable) to print
 precision and recall of ``measurable`` and ``is_activity``, the accuracy of the parsed baseline,
@@ -20,7 +20,7 @@ DATA = Path(__file__).resolve().parent / "data" / "kr_sentences.yaml"
 if str(DATA.parent.parent.parent) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(DATA.parent.parent.parent))
 
-from okrlib.analyze import analyze_kr  # noqa: E402
+from okrlib.method.analyze import analyze_kr  # noqa: E402
 
 
 def load_labels(path: Path = DATA) -> list[dict[str, Any]]:

@@ -22,8 +22,8 @@ from typing import Any, Optional
 
 from hypothesis import strategies as st
 
-from okrlib._resources import data_file
-from okrlib.model import SCHEMA_VERSION, Workbook
+from okrlib.words.resources import data_file
+from okrlib.plan.model import SCHEMA_VERSION, Workbook
 
 __all__ = [
     "workbooks",

@@ -1,4 +1,4 @@
-"""okrlib.analyze: one KR sentence -> measurable? activity? dimension, metric, numbers, direction."""
+"""okrlib.method.analyze: one KR sentence -> measurable? activity? dimension, metric, numbers, direction."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluate_kr_analysis import evaluate, load_labels
-from okrlib.analyze import JSON_KEYS, KrAnalysis, analyze_kr, analyze_many, parse_number, suggest_outcome
+from okrlib.method.analyze import JSON_KEYS, KrAnalysis, analyze_kr, analyze_many, parse_number, suggest_outcome
 from okrlib.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,7 +184,7 @@ def test_suggest_outcome():
 
 
 def _reference_krs():
-    from okrlib import reference
+    from okrlib.course import reference
 
     rows = []
     for lib, text_col, base_col, target_col in (("T09", "strong_goal", "baseline", "target"),
@@ -329,7 +329,7 @@ def test_cli_exit_codes(tmp_path, capsys):
 def test_cn2an_is_imported_lazily():
     code = (
         "import sys\n"
-        "import okrlib.analyze as a\n"
+        "import okrlib.method.analyze as a\n"
         "assert 'cn2an' not in sys.modules\n"
         "a.analyze_kr('将次月留存率从 35% 提升至 42%'); a.analyze_kr('ARR 翻一番'); a.analyze_kr('复购率提升三成')\n"
         "a.analyze_kr('组织两场线下用户沙龙')\n"

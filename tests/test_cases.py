@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from okrlib import cases
-from okrlib.datasets import DataError
+from okrlib.course import cases
+from okrlib.course.datasets import DataError
 
 from csv_edit import drop_column, edit_cell
 

@@ -1,4 +1,4 @@
-"""okrlib.charts: what a participant sees in each chart, and that user text stays text."""
+"""okrlib.views.charts: what a participant sees in each chart, and that user text stays text."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 import chart_samples as samples
-from okrlib import Workbook, cases, charts, scoring
-from okrlib._resources import data_file
-from okrlib.checks import check
+from okrlib import Workbook
+from okrlib.course import cases
+from okrlib.views import charts
+from okrlib.method import scoring
+from okrlib.words.resources import data_file
+from okrlib.method.checks import check
 
 CFG = data_file("charts")
 ALL_CHARTS = [
@@ -143,8 +146,8 @@ def test_every_chart_draws_an_empty_plan(chart):
 def _altered(data: dict, section: str) -> list[dict]:
     """Versions of a plan where one section changed: every text of its rows rewritten, and (when
     no other row points to them) its rows gone."""
-    from okrlib.fields import fields
-    from okrlib.model import SECTIONS
+    from okrlib.plan.fields import fields
+    from okrlib.plan.model import SECTIONS
 
     path = SECTIONS[section].path
     texts = [f.name for f in fields(section) if f.kind == "text" and "." not in f.name]
@@ -173,7 +176,7 @@ def _altered(data: dict, section: str) -> list[dict]:
 def test_a_chart_depends_only_on_the_parts_it_declares(name):
     """charts.yaml ``reads`` lets a form skip redrawing a chart; a list that forgot a part would
     leave a stale chart on screen. Changing any part not declared must leave the figure as is."""
-    from okrlib.model import SECTIONS
+    from okrlib.plan.model import SECTIONS
 
     chart = getattr(charts, name)
     data = samples.example().to_dict()
@@ -193,7 +196,7 @@ def test_a_chart_depends_only_on_the_parts_it_declares(name):
 
 def test_core_modules_do_not_import_plotly():
     code = (
-        "import sys, okrlib, okrlib.model, okrlib.scoring, okrlib.checks, okrlib.report, okrlib.tables, okrlib.store;"
+        "import sys, okrlib, okrlib.plan.model, okrlib.method.scoring, okrlib.method.checks, okrlib.views.report, okrlib.storage.tables, okrlib.storage.yaml_file;"
         "print('plotly' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -299,7 +302,7 @@ def test_tree_coloured_by_score_band(name, wb, report, as_of):
 
 
 def test_score_band_edges_come_from_scoring_yaml():
-    # a KR exactly on a band edge takes the band above it, as okrlib.scoring says
+    # a KR exactly on a band edge takes the band above it, as okrlib.method.scoring says
     data = samples.example().to_dict()
     data["checkins"] = [
         {"id": "C1", "key_result": "KR1.1", "date": dt.date(2027, 2, 1), "value": 55 + 0.4 * 20},
@@ -386,7 +389,7 @@ def test_factor_impacts_bars_by_side_and_category():
         for fid, x, cat in zip(trace.customdata, trace.x, trace.y[0]):
             seen[fid] = (x, cat, trace.meta["side"])
     assert set(seen) == {f.id for f in wb.factors}
-    from okrlib import labels
+    from okrlib.words import labels
 
     for f in wb.factors:
         assert seen[f.id] == (f.impact, labels.choice("factor_category", f.category), f.side)

@@ -1,4 +1,4 @@
-"""The OKR checklist (okrlib.checks, T10): every rule passes on a good plan and fails on a bad one."""
+"""The OKR checklist (okrlib.method.checks, T10): every rule passes on a good plan and fails on a bad one."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from typing import Any, Callable
 import pytest
 import yaml
 
+import okrlib
 from okrlib import Workbook
-from okrlib.checks import (
+from okrlib.method.checks import (
     RULES,
     CheckReport,
     Finding,
@@ -276,14 +277,14 @@ def test_every_indicator_is_fed_by_a_rule():
 
 
 def test_the_example_plan_is_nearly_clean():
-    report = check(Workbook.load(EXAMPLE))
+    report = check(okrlib.load(EXAMPLE))
     assert report.ok and report.errors == ()
     assert {(f.rule, f.target) for f in report.findings} == {("okr-metric-not-covered", "O1"), ("cross-dept-not-agreed", "X2")}
     assert report.score == 90.0  # T10-2 and T10-3 warn
 
 
 def test_the_bad_plan_trips_the_pitfalls_and_the_required_rules():
-    report = check(Workbook.load(BAD), as_of=dt.date(2027, 3, 1))
+    report = check(okrlib.load(BAD), as_of=dt.date(2027, 3, 1))
     fired = {f.rule for f in report.findings}
     assert REQUIRED_RULES <= fired
     # everything but what needs a second version, cross-department rows it does not have, or a
@@ -332,14 +333,14 @@ def test_profiles_differ_in_their_counts():
 
 def test_an_unknown_profile_names_the_profiles():
     with pytest.raises(UnknownProfileError) as info:
-        check(Workbook.load(EXAMPLE), profile="okr-pro")
+        check(okrlib.load(EXAMPLE), profile="okr-pro")
     assert isinstance(info.value, ValueError)
     assert "course" in info.value.message_zh and "radical-focus" in info.value.message_en
     assert "okr-pro" in str(info.value)
 
 
 def test_frames_and_dict_shape():
-    report = check(Workbook.load(BAD), as_of=dt.date(2027, 3, 1))
+    report = check(okrlib.load(BAD), as_of=dt.date(2027, 3, 1))
     d = report.as_dict()
     assert set(d) == {"score", "profile", "indicators", "findings"}
     assert all(set(i) == {"id", "dimension", "status"} for i in d["indicators"])
@@ -359,7 +360,7 @@ def test_frames_and_dict_shape():
 
 
 def test_importing_checks_does_not_import_pandas():
-    code = "import sys, okrlib.checks; sys.exit('pandas' in sys.modules)"
+    code = "import sys, okrlib.method.checks; sys.exit('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 
@@ -410,10 +411,10 @@ def test_cli_usage_errors(capsys):
 
 def test_cli_previous_finds_an_unlogged_change(capsys, tmp_path):
     before, after = tmp_path / "before.yaml", tmp_path / "after.yaml"
-    Workbook.from_dict(good_data()).save(before)
+    okrlib.save(Workbook.from_dict(good_data()), before)
     data = good_data()
     _raise_target(data)
-    Workbook.from_dict(data).save(after)
+    okrlib.save(Workbook.from_dict(data), after)
     code, out, _ = run(capsys, "check", after, "--previous", before, "--as-of", "2027-01-10", "--format", "json")
     assert code == 1
     assert [(f["rule"], f["target"]) for f in json.loads(out)["findings"]] == [("target-changed-unlogged", "KR1.1")]
@@ -422,7 +423,7 @@ def test_cli_previous_finds_an_unlogged_change(capsys, tmp_path):
 
 
 def test_a_profile_can_override_a_rule_severity(monkeypatch):
-    import okrlib.checks as checks
+    import okrlib.method.checks as checks
 
     course = load_profile("course")
     monkeypatch.setattr(checks, "load_profile", lambda name: dict(course, severity={"kr-no-owner": "info"}))

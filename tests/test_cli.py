@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 import okr_samples
-from okrlib import SECTIONS, store
+import okrlib
+from okrlib import SECTIONS
+from okrlib.storage import yaml_file
 from okrlib.cli import main
 
-HAS_TABLES = importlib.util.find_spec("okrlib.tables") is not None
-needs_tables = pytest.mark.skipif(not HAS_TABLES, reason="okrlib.tables (xlsx/csv) is not in the tree yet")
+HAS_TABLES = importlib.util.find_spec("okrlib.storage.tables") is not None
+needs_tables = pytest.mark.skipif(not HAS_TABLES, reason="okrlib.storage.tables (xlsx/csv) is not in the tree yet")
 
 INVALID_YAML = """\
 schema_version: 1
@@ -36,7 +38,7 @@ key_results:
 @pytest.fixture
 def plan_file(tmp_path: Path) -> Path:
     path = tmp_path / "plan.yaml"
-    store.save(okr_samples.plan(), path)
+    yaml_file.save(okr_samples.plan(), path)
     return path
 
 
@@ -71,7 +73,7 @@ def test_new_creates_a_valid_empty_workbook(tmp_path, capsys):
     assert code == 0
     assert f"已创建工作簿 {path}" in out
     assert "团队: 增长组" in out and "周期: 2027Q2 (2027-04-01 ~ 2027-06-30)" in out
-    wb = store.load(path)
+    wb = yaml_file.load(path)
     assert (wb.meta.team, wb.meta.product, wb.meta.product_type) == ("增长组", "云盘", "to_c")
     assert (wb.meta.cycle.year, wb.meta.cycle.quarter, wb.meta.company) == (2027, 2, "星河科技")
     assert wb.key_results == [] and wb.objectives == []
@@ -107,8 +109,8 @@ def test_new_force_overwrites_and_keeps_backup(plan_file, capsys):
     before = plan_file.read_bytes()
     code, _, _ = run(capsys, "new", plan_file, "--team", "别的组", "--product", "别的", "--force")
     assert code == 0
-    assert store.load(plan_file).meta.team == "别的组"
-    assert store.backup_path(plan_file).read_bytes() == before
+    assert yaml_file.load(plan_file).meta.team == "别的组"
+    assert yaml_file.backup_path(plan_file).read_bytes() == before
 
 
 def test_new_with_invalid_values_is_a_usage_error(tmp_path, capsys):
@@ -277,13 +279,14 @@ def test_export_unknown_format_is_usage_error(plan_file, capsys):
 
 
 def test_export_without_tables_module_is_environment_error(plan_file, capsys, monkeypatch):
-    import okrlib
 
-    monkeypatch.setitem(sys.modules, "okrlib.tables", None)  # makes `from . import tables` fail
-    monkeypatch.delattr(okrlib, "tables", raising=False)  # ... even after another test imported it
+    import okrlib.storage
+
+    monkeypatch.setitem(sys.modules, "okrlib.storage.tables", None)  # makes `from okrlib.storage import tables` fail
+    monkeypatch.delattr(okrlib.storage, "tables", raising=False)  # ... even after another test imported it
     code, obj = run_json(capsys, "export", plan_file, "--to", "xlsx")
     assert code == 3
-    assert obj["error"]["code"] == "missing_part" and "okrlib.tables" in obj["error"]["message_en"]
+    assert obj["error"]["code"] == "missing_part" and "okrlib.storage.tables" in obj["error"]["message_en"]
     assert not plan_file.with_suffix(".xlsx").exists()
 
 
@@ -295,7 +298,7 @@ def test_export_xlsx_and_import_round_trip(plan_file, tmp_path, capsys):
     target = tmp_path / "back.yaml"
     code, out, _ = run(capsys, "import", xlsx, "--output", target)
     assert code == 0 and "已导入" in out and "关键结果KR: 4" in out
-    assert store.load(target).to_dict() == store.load(plan_file).to_dict()
+    assert yaml_file.load(target).to_dict() == yaml_file.load(plan_file).to_dict()
 
 
 @needs_tables
@@ -312,7 +315,7 @@ def test_export_csv_and_import_directory(plan_file, capsys):
     code, obj = run_json(capsys, "import", directory, "--force")
     assert code == 0 and obj["output"] == str(plan_file)
     assert obj["summary"]["counts"]["key_results"] == 4
-    assert store.backup_path(plan_file).read_bytes() == before
+    assert yaml_file.backup_path(plan_file).read_bytes() == before
 
 
 # --------------------------------------------------------------------------------- import

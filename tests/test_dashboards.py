@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from okrlib.serve import find_chromium, running
+import okrlib
+from okrlib.views.serve import find_chromium, running
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "dashboards"
@@ -40,10 +41,10 @@ def plans(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("plans")
     shutil.copy(ROOT / "docs" / "examples" / "plan.yaml", folder / "a-plan.yaml")
-    data = Workbook.load(ROOT / "docs" / "examples" / "plan.yaml").to_dict()
+    data = okrlib.load(ROOT / "docs" / "examples" / "plan.yaml").to_dict()
     data["meta"]["team"] = f"{XSS}攻击组"
     data["key_results"][0]["statement"] = f"<script>window.__pwned=2</script>{XSS}解决率从 55% 提升至 75%"
-    Workbook.from_dict(data).save(folder / "b-xss.yaml")
+    okrlib.save(Workbook.from_dict(data), folder / "b-xss.yaml")
     return folder
 
 
@@ -124,7 +125,7 @@ def test_case_explorer_shows_each_case_with_its_charts(open_page):
     page = p.page
     page.get_by_role("heading", name=re.compile("案例浏览")).wait_for()
     page.get_by_role("heading", name=re.compile("案例 C1")).wait_for(timeout=60_000)  # the first case's story
-    from okrlib import cases
+    from okrlib.course import cases
 
     c3 = next(c for c in cases.list() if c.id == "C3")
     page.locator("select").first.select_option(label=f"{c3.id} {c3.title}")  # widgets' options carry labels
@@ -210,7 +211,7 @@ def test_no_wait_of_a_page_is_endless():
     the page template carries the watchdog that bounds the browser's waits."""
     from traitlets.config import PyFileConfigLoader
 
-    from okrlib.serve import CONFIG
+    from okrlib.views.serve import CONFIG
 
     config = PyFileConfigLoader("voila.py", path=str(CONFIG)).load_config()
     assert 0 < config.VoilaExecutor.timeout <= 600
@@ -242,7 +243,7 @@ def test_a_widget_that_gave_up_on_its_model_is_drawn_again(browser, server):
         assert page.locator(".jupyter-widgets select").count() == 0
         page.evaluate("window.okrlibWatchdog.check()")
         page.locator(".jupyter-widgets select").first.wait_for(timeout=60_000)
-        from okrlib import cases
+        from okrlib.course import cases
 
         c3 = next(c for c in cases.list() if c.id == "C3")
         page.locator("select").first.select_option(label=f"{c3.id} {c3.title}")  # the redrawn widgets talk to the kernel

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrlib.datasets import ColumnSpec, TableSpec, read_tables
+from okrlib.course.datasets import ColumnSpec, TableSpec, read_tables
 
 SPEC = TableSpec(
     file="t.csv",
@@ -88,7 +88,7 @@ def test_a_bad_cell_is_a_problem_never_an_exception(value):
 
 
 def _shipped_checks():
-    from okrlib import cases
+    from okrlib.course import cases
 
     for case_id in cases.ids():
         case = cases.load(case_id)
@@ -99,7 +99,7 @@ def _shipped_checks():
 
 
 def test_every_shipped_row_check_gives_what_pandas_eval_gives():
-    from okrlib.datasets import _row_rule
+    from okrlib.course.datasets import _row_rule
 
     seen = 0
     for case_id, df, expr in _shipped_checks():
@@ -124,7 +124,7 @@ expression = st.recursive(test_, lambda inner: st.one_of(
 @settings(max_examples=80, deadline=None)
 @given(a=st.lists(number, min_size=1, max_size=6), b=st.lists(number, min_size=1, max_size=6), expr=expression)
 def test_any_row_check_in_the_grammar_gives_what_pandas_eval_gives(a, b, expr):
-    from okrlib.datasets import _row_rule
+    from okrlib.course.datasets import _row_rule
 
     n = min(len(a), len(b))
     df = pd.DataFrame({"a": pd.array(a[:n], dtype="Float64"), "b": pd.Series(b[:n], dtype="float64")})
@@ -148,7 +148,7 @@ def test_any_row_check_in_the_grammar_gives_what_pandas_eval_gives(a, b, expr):
     ("lambda: 1", "not allowed"),
 ])
 def test_a_row_check_outside_the_grammar_is_a_named_problem_never_run(tmp_path, expr, says):
-    from okrlib.datasets import CheckSpec
+    from okrlib.course.datasets import CheckSpec
 
     spec = SPEC.model_copy(update={"checks": (CheckSpec(message="规则", expr=expr),)})
     (tmp_path / "t.csv").write_text("id,n,x,d,m,c,b,t\nk1,1,1.5,2024-01-02,2024-01,甲,true,\n", encoding="utf-8")
@@ -159,7 +159,7 @@ def test_a_row_check_outside_the_grammar_is_a_named_problem_never_run(tmp_path, 
 
 
 def test_a_row_check_naming_a_missing_column_says_which(tmp_path):
-    from okrlib.datasets import CheckSpec
+    from okrlib.course.datasets import CheckSpec
 
     spec = SPEC.model_copy(update={"checks": (CheckSpec(message="规则", expr="(n > 0) & (revenue > 0)"),)})
     (tmp_path / "t.csv").write_text("id,n,x,d,m,c,b,t\nk1,1,1.5,2024-01-02,2024-01,甲,true,\n", encoding="utf-8")

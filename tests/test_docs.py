@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from okrlib import SECTIONS, Workbook, WorkbookError
-from okrlib.model import Meta
-from okrlib.store import dumps, loads
+import okrlib
+from okrlib import SECTIONS, WorkbookError
+from okrlib.plan.model import Meta
+from okrlib.storage.yaml_file import dumps, loads
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "workbook-format.md").read_text(encoding="utf-8")
@@ -33,7 +34,7 @@ def test_every_field_is_described(name: str) -> None:
 
 def test_the_documented_error_message_is_the_real_one() -> None:
     shown = re.search(r"```text\n(plan\.yaml: .*?)\n```", DOC, flags=re.S).group(1)
-    text = dumps(Workbook.load(ROOT / "docs" / "examples" / "plan.yaml"))
+    text = dumps(okrlib.load(ROOT / "docs" / "examples" / "plan.yaml"))
     text = text.replace("  target: 88\n", "  target: 八十八\n").replace("  objective: O1\n", "  objective: O2\n", 1)
     with pytest.raises(WorkbookError) as info:
         loads(text, source="plan.yaml")
@@ -45,7 +46,7 @@ def test_the_documented_snippet_runs(tmp_path, monkeypatch) -> None:
     (tmp_path / "plan.yaml").write_bytes((ROOT / "docs" / "examples" / "plan.yaml").read_bytes())
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "workbook-format.md", "exec"), {})
-    assert Workbook.load(tmp_path / "plan.yaml").key_results[2].target == 90
+    assert okrlib.load(tmp_path / "plan.yaml").key_results[2].target == 90
     assert (tmp_path / "plan.yaml.bak").exists()
 
 
@@ -56,7 +57,7 @@ def test_the_readme_snippet_runs(tmp_path, monkeypatch) -> None:
     (tmp_path / "docs" / "examples" / "plan.yaml").write_bytes((ROOT / "docs" / "examples" / "plan.yaml").read_bytes())
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README.md", "exec"), {})
-    assert Workbook.load(tmp_path / "my-plan.yaml") == Workbook.load(ROOT / "docs" / "examples" / "plan.yaml")
+    assert okrlib.load(tmp_path / "my-plan.yaml") == okrlib.load(ROOT / "docs" / "examples" / "plan.yaml")
 
 
 def test_the_readme_names_every_cli_command() -> None:

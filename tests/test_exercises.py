@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
-from okrlib import exercises as X
-from okrlib import store
-from okrlib.model import Workbook
+from okrlib.course import exercises as X
+from okrlib.storage import yaml_file
+from okrlib.plan.model import Workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "plan.yaml"
@@ -59,7 +59,7 @@ def start_plan(exercise: str, folder: Path) -> Path:
     elif exercise == "x08":
         data["action_plan"] = []
     path = folder / "plan.yaml"
-    store.save(Workbook.from_dict(data), path, backup=False)
+    yaml_file.save(Workbook.from_dict(data), path, backup=False)
     return path
 
 
@@ -93,7 +93,7 @@ def test_x1_core_break_passes() -> None:
 
 
 def test_x1_options_agree_with_the_case() -> None:
-    from okrlib import cases
+    from okrlib.course import cases
 
     case = cases.load(X.spec("X1")["case"])
     expected = {f.rule for f in case.instructor.expected_findings}
@@ -130,7 +130,7 @@ def test_x2_right_diagnosis_and_rewrite_pass() -> None:
 
 
 def test_x2_options_follow_the_checker() -> None:
-    from okrlib.checks import check
+    from okrlib.method.checks import check
 
     found = {f.rule for f in check(X.x2_workbook()).findings}
     for opt in X.spec("X2")["options"]:
@@ -304,7 +304,7 @@ def test_x5_feedback(tmp_path: Path) -> None:
 
 
 def test_core_imports_no_widgets() -> None:
-    code = "import sys, okrlib.exercises; print('ipywidgets' in sys.modules, 'plotly' in sys.modules)"
+    code = "import sys, okrlib.course.exercises; print('ipywidgets' in sys.modules, 'plotly' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.split() == ["False", "False"]
 

@@ -1,4 +1,4 @@
-"""okrlib.export: the take-away page and export_all's four files (M8)."""
+"""okrlib.views.export: the take-away page and export_all's four files (M8)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import pytest
 pytest.importorskip("plotly")
 
 import chart_samples as samples
-from okrlib import cases
-from okrlib._resources import data_file
-from okrlib.checks import check
-from okrlib.export import ExportResult, export_all, png_problem, to_html
-from okrlib.tables import read_excel
+from okrlib.course import cases
+from okrlib.words.resources import data_file
+from okrlib.method.checks import check
+from okrlib.views.export import ExportResult, export_all, png_problem, to_html
+from okrlib.storage.tables import read_excel
 
 CFG = data_file("charts")
 
@@ -110,7 +110,7 @@ def test_html_colours_the_checklist_and_lists_findings_with_hints():
 def test_html_shows_check_in_status_per_kr():
     case = cases.load("C5")
     page = to_html(case.workbook, case.check(), as_of=case.as_of)
-    from okrlib import scoring
+    from okrlib.method import scoring
 
     frame = scoring.scores_frame(case.workbook, case.as_of)
     for row in frame.itertuples():
@@ -169,7 +169,7 @@ def test_export_all_writes_the_alignment_png_when_chromium_is_here(exported):
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    from okrlib.charts import alignment_tree
+    from okrlib.views.charts import alignment_tree
 
     fig = alignment_tree(wb)
     assert (width, height) == (fig.layout.width, fig.layout.height)
@@ -198,7 +198,7 @@ def test_png_problem_names_a_missing_browser(monkeypatch):
 
 
 def test_browser_path_is_set_to_debian_chromium_when_unset(monkeypatch):
-    from okrlib.charts import ensure_browser_path
+    from okrlib.views.charts import ensure_browser_path
 
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     found = ensure_browser_path()
@@ -219,7 +219,7 @@ def test_export_all_refuses_names_with_folders(tmp_path, name):
 def test_the_export_result_tells_in_chinese_what_was_written():
     from pathlib import Path
 
-    from okrlib.export import ExportResult
+    from okrlib.views.export import ExportResult
 
     shown = ExportResult({"md": Path("plan.md")}, {"png": "未生成 <PNG>"})._repr_html_()
     assert "已导出 1 个文件" in shown and "plan.md" in shown and "&lt;PNG&gt;" in shown

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 import okrlib
 from okrlib import SECTIONS, UnknownIdError, Workbook, WorkbookError
-from okrlib._resources import data_file
-from okrlib.model import Cycle, KeyResult, Meta
+from okrlib.words.resources import data_file
+from okrlib.plan.model import Cycle, KeyResult, Meta
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "plan.yaml"
@@ -23,7 +23,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture()
 def example() -> Workbook:
-    return Workbook.load(EXAMPLE)
+    return okrlib.load(EXAMPLE)
 
 
 @pytest.fixture()
@@ -173,7 +173,7 @@ def _models_under(model: type) -> list[type]:
     out = [model]
     for info in model.model_fields.values():
         ann = info.annotation
-        if isinstance(ann, type) and issubclass(ann, okrlib.model._Base):
+        if isinstance(ann, type) and issubclass(ann, okrlib.plan.model._Base):
             out += _models_under(ann)
     return out
 
@@ -182,7 +182,7 @@ def _flat_fields(model: type, prefix: str = "") -> list[str]:
     out = []
     for name, info in model.model_fields.items():
         ann = info.annotation
-        if isinstance(ann, type) and issubclass(ann, okrlib.model._Base):
+        if isinstance(ann, type) and issubclass(ann, okrlib.plan.model._Base):
             out += _flat_fields(ann, f"{prefix}{name}.")
         else:
             out.append(prefix + name)
@@ -413,7 +413,7 @@ def test_core_import_does_not_pull_in_drawing_or_table_libraries() -> None:
     import sys
 
     code = (
-        "import sys, okrlib; okrlib.Workbook.load(sys.argv[1]); "
+        "import sys, okrlib; okrlib.load(sys.argv[1]); "
         "print(sorted(m for m in ('pandas','plotly','ipywidgets','openpyxl','cn2an') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, check=True)
@@ -421,7 +421,7 @@ def test_core_import_does_not_pull_in_drawing_or_table_libraries() -> None:
 
 
 def test_labels_name_sections_rows_fields_and_choices() -> None:
-    from okrlib import labels
+    from okrlib.words import labels
 
     assert labels.section("key_results") == "关键结果KR"
     assert labels.item("objectives", "en") == "objective"
@@ -439,8 +439,8 @@ def test_the_checker_and_the_kr_analyser_load_on_first_use() -> None:
     import sys
 
     code = (
-        "import sys, okrlib; before = 'okrlib.checks' in sys.modules; "
-        "okrlib.check; okrlib.analyze_kr; print(before, 'okrlib.checks' in sys.modules, 'okrlib.analyze' in sys.modules)"
+        "import sys, okrlib; before = 'okrlib.method.checks' in sys.modules; "
+        "okrlib.check; okrlib.analyze_kr; print(before, 'okrlib.method.checks' in sys.modules, 'okrlib.method.analyze' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True", "True"]

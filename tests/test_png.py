@@ -1,4 +1,4 @@
-"""okrlib.png: one Chromium draws every PNG of a process, closes when idle, and never hangs a cell."""
+"""okrlib.views.png: one Chromium draws every PNG of a process, closes when idle, and never hangs a cell."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("plotly")
 pytest.importorskip("kaleido", reason="kaleido (okrlib[lab]) is not installed")
 
-from okrlib import png  # noqa: E402
+from okrlib.views import png  # noqa: E402
 
 
 def _chromium() -> str | None:
@@ -100,7 +100,7 @@ def test_no_browser_outlives_the_process():
     script = textwrap.dedent(
         """
         import os
-        from okrlib import png
+        from okrlib.views import png
         png.prepare()
         png._BROWSER.ready.result(timeout=90)
         print(os.getpid())
@@ -112,7 +112,7 @@ def test_no_browser_outlives_the_process():
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and _chromium_pids() - before:
         time.sleep(0.2)
-    assert not (_chromium_pids() - before), "a Chromium started by okrlib.png is still running"
+    assert not (_chromium_pids() - before), "a Chromium started by okrlib.views.png is still running"
 
 
 def _chromium_pids() -> set[int]:

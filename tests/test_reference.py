@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from okrlib import analyze_kr, reference
-from okrlib.checks import checklist, rule_table
-from okrlib.datasets import DataError
+from okrlib import analyze_kr
+from okrlib.course import reference
+from okrlib.method.checks import checklist, rule_table
+from okrlib.course.datasets import DataError
 
 from csv_edit import edit_cell
 

@@ -1,4 +1,4 @@
-"""okrlib.report.to_markdown: content, course order, traces, and escaping of user text."""
+"""okrlib.views.report.to_markdown: content, course order, traces, and escaping of user text."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 import okr_samples
 from okrlib import Workbook
-from okrlib.report import escape, to_markdown
+from okrlib.views.report import escape, to_markdown
 
 COURSE_ORDER = [
     "公司目标",
@@ -224,7 +224,7 @@ def test_rendered_html_keeps_user_text_as_text():
 
 def test_report_needs_no_pandas_or_drawing_libraries():
     code = (
-        "import sys, okrlib.report;"
+        "import sys, okrlib.views.report;"
         "bad = [m for m in ('pandas', 'plotly', 'ipywidgets', 'openpyxl') if m in sys.modules];"
         "print(','.join(bad))"
     )

@@ -1,4 +1,4 @@
-"""okrlib.scoring: the grading rules of okr-method.md, by example and by property."""
+"""okrlib.method.scoring: the grading rules of okr-method.md, by example and by property."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import okrlib
 from okrlib import UnknownIdError, Workbook
-from okrlib.model import Cycle, KeyResult, Objective
-from okrlib import scoring
+from okrlib.plan.model import Cycle, KeyResult, Objective
+from okrlib.method import scoring
 from strategies import workbooks
-from okrlib.scoring import (
+from okrlib.method.scoring import (
     band,
     confidence_band,
     confidence_rollup,
@@ -374,7 +375,7 @@ def test_an_old_or_unrelated_log_does_not_cover_a_change() -> None:
 
 
 def test_adjustment_mismatches_in_one_workbook() -> None:
-    wb = Workbook.load(PLAN)  # A1 set KR1.4's target to 0.08, and it is 0.08
+    wb = okrlib.load(PLAN)  # A1 set KR1.4's target to 0.08, and it is 0.08
     assert adjustment_mismatches(wb) == []
     wb.get("KR1.4", "key_results").target = 0.07
     (flag,) = adjustment_mismatches(wb)
@@ -387,7 +388,7 @@ def test_adjustment_mismatches_in_one_workbook() -> None:
 
 
 def test_the_example_plan() -> None:
-    wb = Workbook.load(PLAN)
+    wb = okrlib.load(PLAN)
     assert scoring.reference_date(wb) == max(c.date for c in wb.checkins)
     wb.checkins = [c for c in wb.checkins if c.id in ("C1", "C2")]  # KR1.1: 56 on 01-08, 59 on 01-15
     assert scoring.reference_date(wb) == D(2027, 1, 15)
@@ -406,7 +407,7 @@ def test_the_example_plan() -> None:
 
 
 def test_scoring_does_not_import_pandas() -> None:
-    code = "import sys, okrlib.scoring; sys.exit('pandas' in sys.modules or 'plotly' in sys.modules or 'ipywidgets' in sys.modules)"
+    code = "import sys, okrlib.method.scoring; sys.exit('pandas' in sys.modules or 'plotly' in sys.modules or 'ipywidgets' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 

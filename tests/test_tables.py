@@ -18,9 +18,10 @@ import pytest
 from hypothesis import Phase, given, settings
 from strategies import workbooks
 
+import okrlib
 from okrlib import SECTIONS, Workbook, WorkbookError
-from okrlib._resources import data_file
-from okrlib.tables import TABLES, from_frames, frames, read_csv, read_excel, to_csv, to_excel
+from okrlib.words.resources import data_file
+from okrlib.storage.tables import TABLES, from_frames, frames, read_csv, read_excel, to_csv, to_excel
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = data_file("labels")
@@ -212,10 +213,10 @@ def test_empty_sections_have_every_column_and_dtype(wb: Workbook) -> None:
 
 
 def test_fast_frame_assembly_equals_the_public_constructor(wb: Workbook, monkeypatch: pytest.MonkeyPatch) -> None:
-    import okrlib.tables
+    import okrlib.storage.tables
 
     fast = frames(wb)
-    monkeypatch.setattr(okrlib.tables, "_FAST_ASSEMBLE", False)
+    monkeypatch.setattr(okrlib.storage.tables, "_FAST_ASSEMBLE", False)
     slow = frames(wb)
     for name in fast:
         pd.testing.assert_frame_equal(fast[name], slow[name])
@@ -455,7 +456,7 @@ def test_csv_reports_bad_cells_and_reads_gbk(tmp_path: Path, wb: Workbook) -> No
 
 
 def test_headers_are_unique_in_every_table() -> None:
-    from okrlib.tables import _SPECS
+    from okrlib.storage.tables import _SPECS
 
     for name, columns in _SPECS.items():
         for lang in ("zh", "en"):
@@ -465,19 +466,19 @@ def test_headers_are_unique_in_every_table() -> None:
 
 def test_importing_okrlib_loads_neither_pandas_nor_openpyxl() -> None:
     code = (
-        "import sys, okrlib, okrlib.store\n"
+        "import sys, okrlib, okrlib.storage.yaml_file\n"
         "assert not {'pandas', 'openpyxl'} & set(sys.modules), 'okrlib'\n"
-        "import okrlib.tables\n"
-        "assert 'openpyxl' not in sys.modules, 'okrlib.tables'\n"
+        "import okrlib.storage.tables\n"
+        "assert 'openpyxl' not in sys.modules, 'okrlib.storage.tables'\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
 
 
 def test_exports_refuse_a_workbook_broken_in_place(tmp_path):
-    from okrlib.model import KeyResult
+    from okrlib.plan.model import KeyResult
 
-    wb = Workbook.load(Path(__file__).resolve().parents[1] / "docs" / "examples" / "plan.yaml")
+    wb = okrlib.load(Path(__file__).resolve().parents[1] / "docs" / "examples" / "plan.yaml")
     wb.key_results.append(KeyResult(id="KR9", objective="O9", statement="某指标从 1 提升至 2"))
     with pytest.raises(WorkbookError):
         to_excel(wb, tmp_path / "plan.xlsx")
@@ -487,7 +488,7 @@ def test_exports_refuse_a_workbook_broken_in_place(tmp_path):
 
 
 def test_csv_cells_cannot_run_as_formulas_and_still_round_trip(tmp_path):
-    wb = Workbook.load(Path(__file__).resolve().parents[1] / "docs" / "examples" / "plan.yaml")
+    wb = okrlib.load(Path(__file__).resolve().parents[1] / "docs" / "examples" / "plan.yaml")
     risky = ["=HYPERLINK(\"http://x\",\"点我\")", "+1", "-1", "@SUM(A1)", "'已引用", "\t制表"]
     for task, text in zip(wb.tasks, risky):
         task.title = text

@@ -1,4 +1,4 @@
-"""Word-list patterns (okrlib._trie): at each place, the longest listed word, ASCII words kept whole.
+"""Word-list patterns (okrlib.method._trie): at each place, the longest listed word, ASCII words kept whole.
 
 The analyser's lexicon and the checker's screens are built from these patterns, so a pattern that
 found a shorter word, or a word inside another English word, would change every KR's feedback."""
@@ -10,7 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrlib._trie import pattern
+from okrlib.method._trie import pattern
 
 LETTERS = "ab1中文 -"
 words_st = st.lists(st.text(alphabet=LETTERS, min_size=1, max_size=5), min_size=1, max_size=12)

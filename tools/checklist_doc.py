@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from okrlib._resources import data_file  # noqa: E402
-from okrlib.checks import load_profile, profiles  # noqa: E402
+from okrlib.words.resources import data_file  # noqa: E402
+from okrlib.method.checks import load_profile, profiles  # noqa: E402
 
 PAGE = ROOT / "docs" / "checklist.md"
 

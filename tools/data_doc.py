@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from okrlib import cases, reference  # noqa: E402
-from okrlib.datasets import TableSpec  # noqa: E402
+from okrlib.course import cases, reference  # noqa: E402
+from okrlib.course.datasets import TableSpec  # noqa: E402
 
 PAGE = ROOT / "docs" / "data.md"
 INTRO = ROOT / "tools" / "data_doc_intro.md"
@@ -90,7 +90,7 @@ def render() -> str:
         out.append(f"| {ref.info.id} | {ref.info.module} | {_cell(ref.info.title)} | `{file}` | {len(ref.frame)} |")
     out.append("")
     for ref in refs:
-        out += [f"### {ref.info.id} {ref.info.title}", "", f"*{_cell(ref.info.title_en)}*. `okrlib.reference.load(\"{ref.info.id}\")`.", "",
+        out += [f"### {ref.info.id} {ref.info.title}", "", f"*{_cell(ref.info.title_en)}*. `okrlib.course.reference.load(\"{ref.info.id}\")`.", "",
                 _cell(ref.description), ""]
         out += ["Sources:", ""] + [f"- `{s.id}`: {_cell(s.title)}" + (f" <{s.url}>" if s.url else "") for s in ref.sources] + [""]
         if not ref.specs:

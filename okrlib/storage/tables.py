@@ -6,7 +6,7 @@ sees it ("sheet 关键结果KR, row 5, column 目标值"), not as a pydantic pat
 through one table shape:
 
 * ``frames(wb)`` -> one DataFrame per section, ``"meta"`` first, then ``SECTIONS`` in order;
-* ``from_frames(tables)`` -> Workbook, validated by ``okrlib.store.from_data`` (so the error
+* ``from_frames(tables)`` -> Workbook, validated by ``Workbook.from_dict`` (so the error
   type is ``WorkbookError``) with each problem located by table, row and column;
 * ``to_excel``/``read_excel`` and ``to_csv``/``read_csv`` are thin layers over those two.
 
@@ -58,18 +58,18 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 import numpy as np
 import pandas as pd
 
-from . import labels
-from ._resources import data_file
-from .errors import Problem, WorkbookError, problem
-from .fields import TABLES, FieldInfo, fields
-from .model import SCHEMA_VERSION, SECTIONS, Workbook
-from .store import atomic_write, from_data, to_data
+from okrlib.words import labels
+from okrlib.words.resources import data_file
+from okrlib.words.problems import Problem, WorkbookError, problem
+from okrlib.plan.fields import TABLES, FieldInfo, fields
+from okrlib.plan.model import SCHEMA_VERSION, SECTIONS, Workbook
+from okrlib.storage.yaml_file import atomic_write, to_data
 
 __all__ = ["frames", "from_frames", "to_excel", "read_excel", "to_csv", "read_csv", "TABLES", "LIST_SEPARATOR"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-# TABLES (from okrlib.fields): the names of the tables, in order: ``frames()`` keys, CSV file
+# TABLES (from okrlib.plan.fields): the names of the tables, in order: ``frames()`` keys, CSV file
 # stems, sheet order.
 
 LIST_SEPARATOR = "、"
@@ -450,7 +450,7 @@ _Key = tuple[int, int, int]
 def _read_tables(
     tables: list[_Table], where: str
 ) -> tuple[dict[str, Any], dict[str, _Placed], list[tuple[_Key, Problem]], set[tuple[str, str]]]:
-    """Cells -> the plain data ``from_data`` validates, plus where everything came from."""
+    """Cells -> the plain data ``Workbook.from_dict`` validates, plus where everything came from."""
     data: dict[str, Any] = {}
     placed: dict[str, _Placed] = {}
     problems: list[tuple[_Key, Problem]] = []
@@ -646,7 +646,7 @@ def _to_workbook(tables: list[_Table], where: str, source: str = "", schema_vers
     data, placed, keyed, dropped = _read_tables(tables, where)
     data = {"schema_version": schema_version, **data}
     try:
-        workbook = from_data(data, source)
+        workbook = Workbook.from_dict(data, source)
     except WorkbookError as exc:
         for p in exc.problems:
             if p.code == "missing" and _covered(p.path, dropped):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from ._resources import data_file
+from okrlib.words.resources import data_file
 
 __all__ = ["section", "item", "field", "choice"]
 

@@ -24,8 +24,8 @@ from typing import Any, Iterator, Optional
 
 __all__ = ["set_xsrf_cookie", "CONFIG", "DASHBOARDS", "running", "voila_command", "voila_env", "free_port", "find_chromium"]
 
-DASHBOARDS = Path(__file__).resolve().parent.parent / "dashboards"
-CONFIG = Path(__file__).resolve().parent.parent / "config"
+DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
+CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
 def set_xsrf_cookie(req_handler: Any, notebook: Any, cwd: Any) -> None:
@@ -103,10 +103,10 @@ def find_chromium() -> Optional[str]:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    """``python -m okrlib.serve [--port N] [voila options]``: what ``make dashboards`` runs."""
+    """``python -m okrlib.views.serve [--port N] [voila options]``: what ``make dashboards`` runs."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m okrlib.serve", description="Serve the course dashboards with Voilà.")
+    parser = argparse.ArgumentParser(prog="python -m okrlib.views.serve", description="Serve the course dashboards with Voilà.")
     parser.add_argument("--port", type=int, default=8866)
     args, extra = parser.parse_known_args(argv)
     cmd = voila_command(args.port, None, *extra)

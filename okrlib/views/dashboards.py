@@ -21,7 +21,7 @@ from typing import Any, Optional, Union
 
 import ipywidgets as W
 
-from .widgets import _STYLE, analysis_html, checklist_html, esc, show_in
+from okrlib.views.widgets import _STYLE, analysis_html, checklist_html, esc, show_in
 
 __all__ = ["case_explorer", "team_plan", "okr_clinic", "plans_folder", "CaseExplorer", "TeamPlan", "OkrClinic"]
 
@@ -35,7 +35,7 @@ class _Tabs:
 
     Why: a figure set into an output area while the page's notebook is first run reaches the
     browser as widget state, which plotly's renderer handles with a console error; drawn in
-    answer to the click that opens its tab, it arrives as ordinary output (okrlib.widgets.show_in).
+    answer to the click that opens its tab, it arrives as ordinary output (okrlib.views.widgets.show_in).
     """
 
     def __init__(self, titles: list[str]) -> None:
@@ -76,7 +76,7 @@ class CaseExplorer:
     """Pick a case and see it whole."""
 
     def __init__(self, role: str = "participant") -> None:
-        from . import cases
+        from okrlib.course import cases
 
         self.role = role
         infos = cases.list()
@@ -90,7 +90,8 @@ class CaseExplorer:
         self.show(self.chooser.value)
 
     def show(self, case_id: str) -> None:
-        from . import cases, charts, present
+        from okrlib.course import cases
+        from okrlib.views import charts, present
 
         case = cases.load(case_id)
         report = case.check()
@@ -111,7 +112,7 @@ class CaseExplorer:
 def plans_folder() -> Path:
     """Where the team-plan dashboard looks for plans: ``$OKRLIB_PLANS``, else docs/examples/."""
     env = os.environ.get("OKRLIB_PLANS")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "docs" / "examples"
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
 class TeamPlan:
@@ -141,12 +142,16 @@ class TeamPlan:
             self.chooser.value = str(files[0])
 
     def show(self, path: Optional[str]) -> None:
-        from . import Workbook, WorkbookError, charts, check, scoring
+        from okrlib.method.checks import check
+        from okrlib.words.problems import WorkbookError
+        from okrlib.storage import yaml_file
+        from okrlib.views import charts
+        from okrlib.method import scoring
 
         if not path:
             return
         try:
-            wb = Workbook.load(path)
+            wb = yaml_file.load(path)
         except WorkbookError as exc:
             items = "".join(f"<li>{esc(p)}</li>" for p in exc.problems)
             self.head.value = _STYLE + f"<p class='okr-bad'>{esc(Path(path).name)} 无法读取:</p><ul>{items}</ul>"

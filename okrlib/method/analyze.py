@@ -47,8 +47,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Iterable, Optional
 
-from ._resources import data_file
-from ._trie import pattern as _alt
+from okrlib.words.resources import data_file
+from okrlib.method._trie import pattern as _alt
 
 __all__ = ["KrAnalysis", "analyze_kr", "analyze_kr_uncached", "analyze_many", "suggest_outcome", "parse_number", "JSON_KEYS"]
 

@@ -11,7 +11,7 @@ in one reviewed place; functions whose threshold a checker profile may override 
 argument whose default comes from that file.
 
 The three ``*Flag`` dataclasses are raw observations (ids and numbers), not messages: the T10
-checker (``okrlib.checks``) turns them into findings in its own words and severity.
+checker (``okrlib.method.checks``) turns them into findings in its own words and severity.
 
 This module imports no pandas, plotly or ipywidgets at import time; ``scores_frame`` and
 ``objectives_frame`` import pandas when called.
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional, Sequence
 
-from . import labels
-from ._resources import data_file
-from .model import CheckIn, Cycle, KeyResult, Objective, UnknownIdError, Workbook
+from okrlib.words import labels
+from okrlib.words.resources import data_file
+from okrlib.plan.model import CheckIn, Cycle, KeyResult, Objective, UnknownIdError, Workbook
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -1,6 +1,6 @@
 """What each field of a plan row is, derived from the model: kind, label, choices, links.
 
-Spreadsheets (okrlib.tables) and forms (okrlib.editing, okrlib.widgets) both need to know, for
+Spreadsheets (okrlib.storage.tables) and forms (okrlib.plan.editing, okrlib.views.widgets) both need to know, for
 every field, what to show and how to read it back; deriving it from the model in one place
 means a new field needs no change anywhere else. No pandas or widgets here.
 """
@@ -15,9 +15,9 @@ from typing import Any, Iterable, Optional, Union
 
 from pydantic import BaseModel
 
-from . import labels
-from ._resources import data_file
-from .model import SECTIONS, Meta, Ref
+from okrlib.words import labels
+from okrlib.words.resources import data_file
+from okrlib.plan.model import SECTIONS, Meta, Ref
 
 __all__ = ["FieldInfo", "fields", "TABLES"]
 
@@ -115,7 +115,7 @@ def _columns(section: str, model: type[BaseModel], prefix: str = "", parent_requ
         elif inner is str:
             kind = "id" if name == "id" or ref is not None else "text"
         else:  # pragma: no cover - a new field type needs a rule here
-            raise TypeError(f"okrlib.fields: no rule for {section}.{code}: {info.annotation!r}")
+            raise TypeError(f"okrlib.plan.fields: no rule for {section}.{code}: {info.annotation!r}")
         default = None if info.is_required() else info.get_default(call_default_factory=True)
         ge, le = _bounds(info)
         out.append(

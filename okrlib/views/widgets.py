@@ -1,7 +1,7 @@
 """The course's tools as ipywidgets forms, bound to the participant's plan file.
 
-A thin shell over okrlib.editing (what is read, checked and saved), okrlib.analyze (live KR
-feedback), okrlib.checks (the T10 checklist) and okrlib.reference (the libraries): every
+A thin shell over okrlib.plan.editing (what is read, checked and saved), okrlib.method.analyze (live KR
+feedback), okrlib.method.checks (the T10 checklist) and okrlib.course.reference (the libraries): every
 decision is made there and tested without a browser; this module only lays widgets out.
 
 What a participant can count on in every form:
@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 import ipywidgets as W
 
-from . import editing, labels
-from ._resources import data_file
-from .editing import EditError, PlanFile
-from .errors import WorkbookError
-from .fields import FieldInfo, fields as field_infos
-from .model import Workbook
+from okrlib.plan import editing
+from okrlib.words import labels
+from okrlib.words.resources import data_file
+from okrlib.plan.editing import EditError
+from okrlib.storage.planfile import PlanFile
+from okrlib.words.problems import WorkbookError
+from okrlib.plan.fields import FieldInfo, fields as field_infos
+from okrlib.plan.model import Workbook
 
 __all__ = ["show_in", "SectionForm", "OkrEditor", "ChecklistView", "ReferenceBrowser", "AlignmentBaseline", "ReviewForm",
            "tool", "tools", "open_plan"]
@@ -428,8 +430,8 @@ class SectionForm(_Shown):
 
 
 def analysis_html(text: str) -> str:
-    """What okrlib.analyze reads in a KR sentence, as a participant sees it while typing."""
-    from .analyze import analyze_kr, suggest_outcome
+    """What okrlib.method.analyze reads in a KR sentence, as a participant sees it while typing."""
+    from okrlib.method.analyze import analyze_kr, suggest_outcome
 
     if not text.strip():
         return "<div class='okr-help'>输入 KR 后,这里会即时显示分析结果。</div>"
@@ -487,7 +489,7 @@ class OkrEditor(_Shown):
 
     def fill_from_analysis(self) -> None:
         """Copy the metric, numbers, unit and direction read from the sentence into the form's fields."""
-        from .analyze import analyze_kr
+        from okrlib.method.analyze import analyze_kr
 
         a = analyze_kr(self.key_results.inputs["statement"].value or "")
         found = {"metric": a.metric, "baseline": a.baseline, "target": a.target, "unit": a.unit,
@@ -502,7 +504,7 @@ class ChecklistView(_Shown):
     tool_id = "T10"
 
     def __init__(self, plan: PlanLike, *, profile: str = "course", as_of: Any = None) -> None:
-        from .checks import profiles
+        from okrlib.method.checks import profiles
 
         self.plan = _plan(plan)
         self.as_of = as_of
@@ -514,7 +516,7 @@ class ChecklistView(_Shown):
         self.refresh()
 
     def refresh(self) -> None:
-        from .checks import check
+        from okrlib.method.checks import check
 
         self.report = check(self.plan.workbook, self.profile.value, as_of=self.as_of)
         self.out.value = checklist_html(self.report)
@@ -552,7 +554,7 @@ class ReferenceBrowser(_Shown):
     def __init__(self, library: str, *, max_rows: int = 60) -> None:
         import pandas as pd
 
-        from . import reference
+        from okrlib.course import reference
 
         ref = reference.get(library)
         self.frame = ref.frame
@@ -608,7 +610,7 @@ class AlignmentBaseline(_Shown):
         self.refresh()
 
     def refresh(self) -> None:
-        from .checks import check, rule_table
+        from okrlib.method.checks import check, rule_table
 
         wb = self.plan.workbook
         report = check(wb)
@@ -652,8 +654,8 @@ class ReviewForm(_Shown):
         self.form.fill({"score": "" if saved is None else f"{saved.score:g}", "comment": "" if saved is None else saved.comment})
 
     def suggest_score(self) -> Optional[float]:
-        """Fill the score from the KR's latest check-in (okrlib.scoring), when it has one."""
-        from .scoring import kr_score_at
+        """Fill the score from the KR's latest check-in (okrlib.method.scoring), when it has one."""
+        from okrlib.method.scoring import kr_score_at
 
         kr = self.form.inputs["key_result"].value
         score = kr_score_at(self.plan.workbook, kr) if kr else None
@@ -662,7 +664,7 @@ class ReviewForm(_Shown):
         return score
 
     def refresh(self) -> None:
-        from .scoring import band, band_label, objective_score
+        from okrlib.method.scoring import band, band_label, objective_score
 
         wb = self.plan.workbook
         given = {s.key_result: s.score for s in wb.review.scores}
@@ -744,20 +746,47 @@ def tool(tool_id: str, plan: Optional[PlanLike] = None, *, samples: Any = None, 
 
 
 class _ChartPanel(_Shown):
-    """A chart of okrlib.charts that follows the plan (redrawn after each saved edit)."""
+    """A chart of okrlib.views.charts that follows the plan (redrawn after each saved edit)."""
 
     def __init__(self, plan: PlanFile, name: str) -> None:
         self.plan = plan
         self.name = name
         self.label = f"charts.{name}"
         self.widget = W.Output()
-        from .charts import reads
+        from okrlib.views.charts import reads
 
         plan.on_change(lambda _: self.refresh(), reads(name))
         self.refresh()
 
     def refresh(self) -> None:
-        from . import charts
+        from okrlib.views import charts
 
         self.figure = getattr(charts, self.name)(self.plan.workbook)
         show_in(self.widget, self.figure)
+
+
+def peer_review_form(review: Any) -> W.VBox:
+    """X5's peer review as a form: the reviewer's name, a 0/1/2 choice per T10 indicator, and a
+    save button; a refused entry says why under the button and keeps every choice made."""
+    from okrlib.course.exercises import T10_INDICATORS, say, spec
+    from okrlib.method.checks import checklist
+
+    names = {i["id"]: i["zh"] for d in checklist() for i in d["indicators"]}
+    scale = spec("X5")["scale"]
+    who = W.Text(description="评审人", placeholder="你的名字")
+    choices = {ind: W.ToggleButtons(options=[(f"{k} {v['zh']}", int(k)) for k, v in scale.items()], value=None,
+                                    style={"button_width": "7em"}) for ind in T10_INDICATORS}
+    status = W.HTML()
+    save = W.Button(description="保存互评", button_style="primary", icon="check")
+
+    def on_save(_: Any) -> None:
+        try:
+            review.record(who.value, {k: w.value for k, w in choices.items() if w.value is not None})
+            status.value = f"<span style='color:#067647'>{esc(say('X5', 'saved', name=who.value, file=review.path.name)[0])}</span>"
+        except (ValueError, OSError) as exc:
+            status.value = f"<span style='color:#b42318'>{esc(str(exc))}</span>"
+
+    save.on_click(on_save)
+    rows = [W.HBox([W.HTML(f"<div style='width:22em'><b>{ind}</b> {esc(names.get(ind, ''))}</div>"), choices[ind]])
+            for ind in T10_INDICATORS]
+    return W.VBox([who] + rows + [save, status])

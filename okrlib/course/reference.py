@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._resources import data_root
-from .cases import Source
-from .datasets import DataError, TableSpec, load_yaml, parse_specs, read_tables
-from .errors import Problem, problem, problems_from_validation_error
+from okrlib.words.resources import data_root
+from okrlib.course.cases import Source
+from okrlib.course.datasets import DataError, TableSpec, load_yaml, parse_specs, read_tables
+from okrlib.words.problems import Problem, problem, problems_from_validation_error
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -150,7 +150,7 @@ def checklist_frame() -> "pd.DataFrame":
     """T10, the OKR checklist: a row per indicator, with the rules that feed it."""
     import pandas as pd
 
-    from .checks import checklist, rule_table
+    from okrlib.method.checks import checklist, rule_table
 
     rules = rule_table()
     rows = []

@@ -8,21 +8,18 @@ exactly what is wrong when it does not load. See docs/workbook-format.md.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import re
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Union
+from typing import Any, Callable, Union
 
 import yaml
-from pydantic import ValidationError
 
-from .errors import Problem, WorkbookError, problem, problems_from_validation_error
-from .model import SCHEMA_VERSION, Workbook, reference_problems
+from okrlib.plan.model import Workbook
+from okrlib.words.problems import Problem, WorkbookError, problem
 
-__all__ = ["atomic_write", "backup_path", "bulk", "dumps", "from_data", "load", "loads", "save"]
+__all__ = ["atomic_write", "backup_path", "dumps", "load", "loads", "parse_yaml", "save"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -78,66 +75,6 @@ _Dumper.add_representer(float, _represent_float)
 # --------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def bulk() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while many workbooks are read or built.
-
-    Validation allocates millions of small objects and none of them is cyclic garbage, yet each
-    allocation burst makes the collector rescan everything already loaded: measured on 2,000
-    workbooks, loading them took 2.5 times as long with the collector running. Wrap a batch,
-    ``with bulk(): books = [load(p) for p in paths]``; the collector's state is restored after.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def from_data(data: Any, source: str = "") -> Workbook:
-    """Validate plain data into a Workbook, or raise WorkbookError with every problem in it."""
-    if not isinstance(data, dict):
-        raise WorkbookError([problem("", "okr_not_mapping", kind=type(data).__name__)], source)
-    problems: list[Problem] = []
-    version = data.get("schema_version")
-    if "schema_version" not in data:
-        problems.append(problem("schema_version", "okr_schema_missing"))
-    elif isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        raise WorkbookError([problem("schema_version", "okr_schema_version", version, supported=SCHEMA_VERSION)], source)
-    try:
-        with bulk():
-            workbook = Workbook.model_validate(data)
-    except ValidationError as exc:
-        if _refused_line_ends(exc):  # text pasted from Windows: store \r\n as \n, then judge again
-            return from_data(_normalise_line_ends(data), source)
-        problems += problems_from_validation_error(exc)
-        problems += reference_problems(data)
-    except WorkbookError as exc:
-        problems += exc.problems
-    if problems:
-        raise WorkbookError(problems, source)
-    return workbook
-
-
-def _refused_line_ends(exc: ValidationError) -> bool:
-    return any(
-        err["type"] == "string_pattern_mismatch" and isinstance(err.get("input"), str) and "\r" in err["input"]
-        for err in exc.errors(include_url=False)
-    )
-
-
-def _normalise_line_ends(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    if isinstance(value, dict):
-        return {k: _normalise_line_ends(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_normalise_line_ends(v) for v in value]
-    return value
-
-
 def parse_yaml(text: str) -> tuple[Any, list[Problem]]:
     """YAML text as plain data, with its syntax errors and keys written twice as Problems.
 
@@ -163,7 +100,7 @@ def loads(text: str, source: str = "") -> Workbook:
     if dup and data is None:  # a syntax error: nothing to validate
         raise WorkbookError(dup, source)
     try:
-        workbook = from_data(data, source)
+        workbook = Workbook.from_dict(data, source)
     except WorkbookError as exc:
         raise WorkbookError(dup + _with_lines(exc.problems, text), source) from None
     if dup:
@@ -225,7 +162,7 @@ def load(path: PathLike) -> Workbook:
 def to_data(workbook: Workbook) -> dict[str, Any]:
     """Plain data in file order, checked again (in-place list edits escape pydantic's checks)."""
     data = workbook.model_dump(mode="python")
-    from_data(data)
+    Workbook.from_dict(data)
     return data
 
 

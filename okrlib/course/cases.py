@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._resources import data_root
-from .datasets import DataError, TableSpec, load_yaml, parse_specs, read_tables
-from .errors import Problem, WorkbookError, problem, problems_from_validation_error
-from .model import Workbook
+from okrlib.words.resources import data_root
+from okrlib.course.datasets import DataError, TableSpec, load_yaml, parse_specs, read_tables
+from okrlib.words.problems import Problem, WorkbookError, problem, problems_from_validation_error
+from okrlib.plan.model import Workbook
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .checks import CheckReport
+    from okrlib.method.checks import CheckReport
 
 __all__ = ["Case", "CaseInfo", "ExpectedFinding", "Source", "list", "load", "ids"]
 
@@ -148,7 +148,7 @@ class Case:
     def check(self, profile: str = "course", *, revised: bool = False) -> "CheckReport":
         """The OKR checklist over the case's plan (or the revised plan), as the case intends it
         to be checked (its earlier version and day, when it names them)."""
-        from .checks import check
+        from okrlib.method.checks import check
 
         wb = self.revised if revised else self.workbook
         if wb is None:
@@ -157,7 +157,7 @@ class Case:
 
     def table_dictionary(self, name: str) -> "pd.DataFrame":
         """The columns of one table: type, unit, meaning and rule (the data dictionary)."""
-        from .datasets import describe
+        from okrlib.course.datasets import describe
 
         return describe(self.specs[name])
 
@@ -236,11 +236,11 @@ def _find(key: str, root: Path) -> tuple[Path, Optional[CaseFile], builtins.list
 
 
 def _workbook(folder: Path, name: str, problems: builtins.list[Problem]) -> Optional[Workbook]:
-    from . import store
+    from okrlib.storage import yaml_file
 
     path = folder / name
     try:
-        return store.load(path)
+        return yaml_file.load(path)
     except WorkbookError as exc:
         problems += [p.prefixed(f"{folder.name}/{name}") for p in exc.problems]
     return None
@@ -298,7 +298,7 @@ def load(case: str, root: Optional[PathLike] = None) -> Case:
 
 def _check_expected(meta: CaseFile, label: str) -> builtins.list[Problem]:
     """Expected findings and fixed rules must name rules the checker has (typos would pass)."""
-    from .checks import rule_table
+    from okrlib.method.checks import rule_table
 
     known = set(rule_table())
     out = []

@@ -1,12 +1,12 @@
 """Charts of a plan (plotly): the thin drawing shell over okrlib's core.
 
-Every function takes a :class:`~okrlib.model.Workbook` and returns a
+Every function takes a :class:`~okrlib.plan.model.Workbook` and returns a
 ``plotly.graph_objects.Figure`` drawn with the registered template ``"okrlib"`` (CJK fonts
 first, so Chinese shows real glyphs in the browser and in PNG export). Titles and labels are
 Chinese; ``lang="en"`` gives English. Importing this module also makes ``"okrlib"`` plotly's
 default template, unless another default was chosen already: the course's own ``px`` charts
 then draw Chinese with the same CJK fonts. All numbers come from the core — scores, bands, pace and
-confidence from :mod:`okrlib.scoring`, findings from :mod:`okrlib.checks` — so a chart never
+confidence from :mod:`okrlib.method.scoring`, findings from :mod:`okrlib.method.checks` — so a chart never
 disagrees with the report or the checker; colours, sizes and words are data in
 ``okrlib/data/charts.yaml``.
 
@@ -14,7 +14,7 @@ Plotly renders a few HTML tags (``<b>``, ``<br>``, ``<a href>``…) in texts, ho
 annotations. A plan is typed by participants, so every piece of user text placed in a figure
 goes through :func:`escape` first: ``<script>`` in a KR shows as text and does nothing.
 
-Only this module and :mod:`okrlib.export` import plotly; the core stays importable without it.
+Only this module and :mod:`okrlib.views.export` import plotly; the core stays importable without it.
 """
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from . import labels, scoring
-from ._resources import data_file
-from .model import Workbook
+from okrlib.words import labels
+from okrlib.method import scoring
+from okrlib.words.resources import data_file
+from okrlib.plan.model import Workbook
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .checks import CheckReport
+    from okrlib.method.checks import CheckReport
 
 __all__ = [
     "TEMPLATE",
@@ -377,7 +378,7 @@ def alignment_tree(
     score).
 
     ``color_by="status"``: each node is coloured by its worst checker finding (error red, warning
-    amber, none green); ``report`` is ``okrlib.checks.check(wb, as_of=as_of)`` when not given.
+    amber, none green); ``report`` is ``okrlib.method.checks.check(wb, as_of=as_of)`` when not given.
     ``color_by="score"``: KRs and objectives by their score band (red / yellow / green, as of
     ``as_of``, default the plan's latest check-in); goals and KRs with no score are white.
 
@@ -396,7 +397,7 @@ def alignment_tree(
     detail: dict[str, list[str]] = defaultdict(list)
     if color_by == "status":
         if report is None:
-            from .checks import check
+            from okrlib.method.checks import check
 
             report = check(wb, as_of=as_of)
         status = _worst_status(report)
@@ -790,7 +791,7 @@ def progress(wb: Workbook, as_of: Optional[dt.date] = None, *, lang: Lang = "zh"
 
     Why: halfway through the quarter a KR at 0.4 is fine and one at 0.2 is not; the line makes
     that visible. Scores, the line and the pace (on track / at risk / off track, UpRaise's
-    ratios) all come from ``okrlib.scoring`` as of ``as_of`` (default: the plan's latest
+    ratios) all come from ``okrlib.method.scoring`` as of ``as_of`` (default: the plan's latest
     check-in). KRs with no pace (no value yet, milestones, baselines) are grey. One bar trace per
     pace class; the expected line is a shape named ``expected``.
     """

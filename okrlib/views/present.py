@@ -8,9 +8,9 @@ appears only in the instructor role: a participant's notebook never contains it.
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable, Literal, Optional
+from typing import Any, Literal, Optional
 
-from . import labels
+from okrlib.words import labels
 
 __all__ = ["story", "instructor_notes", "table", "chain", "checklist", "plan_summary", "markdown", "story_markdown",
            "instructor_markdown", "Role"]
@@ -105,15 +105,15 @@ def _short(text: str, limit: int = 30) -> str:
 
 
 def checklist(report: Any) -> None:
-    """A check report as the coloured T10 table with each finding and its fix (okrlib.widgets' view)."""
-    from .widgets import checklist_html
+    """A check report as the coloured T10 table with each finding and its fix (okrlib.views.widgets' view)."""
+    from okrlib.views.widgets import checklist_html
 
     _display(_html(checklist_html(report)))
 
 
 def plan_summary(wb: Any) -> None:
     """How far the plan has come: rows per section, as the course fills it in module by module."""
-    from .model import SECTIONS
+    from okrlib.plan.model import SECTIONS
 
     cells = "".join(f"<tr><td>{html.escape(labels.section(name))}</td><td>{len(wb.rows(name))}</td></tr>" for name in SECTIONS)
     meta = wb.meta

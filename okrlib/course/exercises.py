@@ -36,14 +36,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, Union
 
-from . import labels
-from ._resources import data_file
-from .model import Workbook
+from okrlib.words import labels
+from okrlib.words.resources import data_file
+from okrlib.plan.model import Workbook
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .editing import PlanFile
+    from okrlib.storage.planfile import PlanFile
 
 __all__ = ["Feedback", "Item", "PeerReview", "options", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8",
            "peer_review", "peer_review_path", "spec", "T10_INDICATORS"]
@@ -57,7 +57,7 @@ def spec(exercise: str) -> dict[str, Any]:
     return data_file("exercises")[exercise]
 
 
-def _t(exercise: str, key: str, **values: Any) -> tuple[str, str]:
+def say(exercise: str, key: str, **values: Any) -> tuple[str, str]:
     entry = spec(exercise)["messages"][key] if exercise != "common" else spec("common")[key]
     return entry["zh"].format(**values), entry["en"].format(**values)
 
@@ -82,7 +82,7 @@ class Item:
 
 
 def _item(exercise: str, key: str, ok: Optional[bool], **values: Any) -> Item:
-    zh, en = _t(exercise, key, **values)
+    zh, en = say(exercise, key, **values)
     return Item(zh, en, ok)
 
 
@@ -188,7 +188,7 @@ class Feedback:
 
 def _missing(exercise: str, name: str) -> Feedback:
     fb = Feedback(exercise)
-    zh, en = _t("common", "missing_answer", name=name)
+    zh, en = say("common", "missing_answer", name=name)
     fb.items.append(Item(zh, en, False))
     return fb
 
@@ -238,7 +238,7 @@ def _case_key(case: Any) -> tuple[dict[str, list[str]], set[str]]:
 
 @lru_cache(maxsize=8)
 def _case_key_cached(case_id: str) -> tuple[dict[str, list[str]], set[str]]:
-    from . import cases
+    from okrlib.course import cases
 
     return _case_key(cases.load(case_id))
 
@@ -259,7 +259,7 @@ def x1(choice: Optional[str], reason: Optional[str] = None, mirror: Any = None, 
     code = (choice or "").strip().upper()
     if _blank(choice):
         fb.items.append(_item("X1", "not_real", False))
-        zh, en = _t("common", "missing_answer", name="x1_choice")
+        zh, en = say("common", "missing_answer", name="x1_choice")
         fb.items[-1].hint_zh, fb.items[-1].hint_en = zh, en
     elif code not in opts:
         fb.items.append(_item("X1", "unknown_choice", False, choice=choice, codes="、".join(opts)))
@@ -270,7 +270,7 @@ def x1(choice: Optional[str], reason: Optional[str] = None, mirror: Any = None, 
         it = _item("X1", "real" if real else "not_real", real)
         if real:
             evidence = ";".join(dict.fromkeys(w for r in confirmed for w in expected[r]))
-            zh, en = _t("X1", "real_evidence", evidence=evidence)
+            zh, en = say("X1", "real_evidence", evidence=evidence)
             fb.message(zh, en)
         else:
             it.hint_zh, it.hint_en = opt["explain_zh"], opt["explain_en"]
@@ -286,16 +286,16 @@ def x1(choice: Optional[str], reason: Optional[str] = None, mirror: Any = None, 
         fb.items.append(_item("X1", "reason", True))
     else:
         it = _item("X1", "reason", False)
-        it.hint_zh, it.hint_en = _t("X1", "reason_missing")
+        it.hint_zh, it.hint_en = say("X1", "reason_missing")
         fb.items.append(it)
     notes = [m for m in _texts(mirror) if len(m) >= s["mirror_min_chars"]]
     if notes:
         it = _item("X1", "mirror", True)
         fb.items.append(it)
     else:
-        zh, en = _t("X1", "mirror_missing")
-        fb.items.append(Item(*_t("X1", "mirror"), ok=False, hint_zh=zh, hint_en=en))
-    fb.hint(*_t("X1", "mirror_hint"))
+        zh, en = say("X1", "mirror_missing")
+        fb.items.append(Item(*say("X1", "mirror"), ok=False, hint_zh=zh, hint_en=en))
+    fb.hint(*say("X1", "mirror_hint"))
     return fb
 
 
@@ -320,8 +320,8 @@ def x2(problems: Optional[Iterable[str]], rewrite: Any = None) -> Feedback:
 
     What is right comes from ``okrlib.check`` on the O/KR; the rewrite goes through ``analyze_kr``.
     """
-    from .analyze import analyze_kr, suggest_outcome
-    from .checks import check
+    from okrlib.method.analyze import analyze_kr, suggest_outcome
+    from okrlib.method.checks import check
 
     s = spec("X2")
     if problems is None and not _texts(rewrite):
@@ -329,14 +329,14 @@ def x2(problems: Optional[Iterable[str]], rewrite: Any = None) -> Feedback:
     fb = Feedback("X2")
     report = check(x2_workbook())
     found = {f.rule for f in report.findings}
-    fb.message(*_t("X2", "checker", rules=", ".join(sorted(found))))
+    fb.message(*say("X2", "checker", rules=", ".join(sorted(found))))
     opts = {o["code"]: o for o in s["options"]}
     chosen = [str(p).strip() for p in (problems or [])]
     for code in chosen:
         if code not in opts:
             fb.items.append(_item("X2", "unknown", False, code=code, codes=", ".join(opts)))
     if problems is None:
-        zh, en = _t("common", "missing_answer", name="x2_problems")
+        zh, en = say("common", "missing_answer", name="x2_problems")
         fb.items.append(Item(zh, en, False))
     else:
         for code, opt in opts.items():
@@ -353,15 +353,15 @@ def x2(problems: Optional[Iterable[str]], rewrite: Any = None) -> Feedback:
     # the rewrite
     texts = _texts(rewrite)
     hint_zh, hint_en = suggest_outcome(analyze_kr(s["key_result"]))
-    fb.hint(_t("X2", "hint", hint=hint_zh)[0], _t("X2", "hint", hint=hint_en)[1])
+    fb.hint(say("X2", "hint", hint=hint_zh)[0], say("X2", "hint", hint=hint_en)[1])
     if not texts:
-        zh, en = _t("X2", "rewrite_missing")
+        zh, en = say("X2", "rewrite_missing")
         fb.items.append(Item(zh, en, False))
         return fb
     number = lambda x: "—" if x is None else f"{x:.10g}"  # noqa: E731
     for text in texts:
         a = analyze_kr(text)
-        fb.message(*_t("X2", "rewrite", text=text))
+        fb.message(*say("X2", "rewrite", text=text))
         fb.items.append(_item("X2", "measurable" if a.measurable else "measurable_no", a.measurable))
         fb.items.append(_item("X2", "outcome", True) if not a.is_activity
                         else _item("X2", "outcome_no", False, words="、".join(a.activity_words)))
@@ -370,7 +370,7 @@ def x2(problems: Optional[Iterable[str]], rewrite: Any = None) -> Feedback:
                               baseline=number(a.baseline) + (a.unit or "" if a.baseline is not None else ""),
                               target=number(a.target) + (a.unit or "" if a.target is not None else "")))
         fb.items.append(_item("X2", "user_dimension", None) if a.dimension == "user" else _item("X2", "other_dimension", None))
-    fb.hint(*_t("X2", "deadline_hint"))
+    fb.hint(*say("X2", "deadline_hint"))
     return fb
 
 
@@ -383,10 +383,10 @@ def _workbook(plan: PlanLike) -> Workbook:
     if isinstance(plan, Workbook):
         return plan
     if hasattr(plan, "workbook"):
-        return plan.workbook  # a PlanFile (okrlib.editing / widgets.open_plan)
-    from . import store
+        return plan.workbook  # a PlanFile (okrlib.plan.editing / widgets.open_plan)
+    from okrlib.storage import yaml_file
 
-    return store.load(plan)
+    return yaml_file.load(plan)
 
 
 def _plan_path(plan: Any) -> Path:
@@ -422,7 +422,7 @@ def x3(plan: PlanLike) -> Feedback:
             if missing:
                 fb.items.append(_item("X3", "decode_no", False, goal=label,
                                       missing="、".join(s["dimensions"][k]["zh"] for k in missing)))
-                fb.items[-1].en = _t("X3", "decode_no", goal=label, missing=", ".join(s["dimensions"][k]["en"] for k in missing))[1]
+                fb.items[-1].en = say("X3", "decode_no", goal=label, missing=", ".join(s["dimensions"][k]["en"] for k in missing))[1]
             else:
                 fb.items.append(_item("X3", "decode", True, goal=label))
     for side in ("internal", "external"):
@@ -442,7 +442,7 @@ def x3(plan: PlanLike) -> Feedback:
             fb.items.append(_item("X3", "element", True, kind=name, items="、".join(e.description for e in rows)))
         else:
             fb.items.append(_item("X3", "element_no", False, kind=name))
-    fb.hint(*_t("X3", "hint"))
+    fb.hint(*say("X3", "hint"))
     return fb
 
 
@@ -476,20 +476,20 @@ def x4(plan: PlanLike) -> Feedback:
         label = f"{g.id}「{g.statement}」"
         if missing:
             it = _item("X4", "goal_no", False, goal=label, missing="、".join(s["fields"][k]["zh"] for k in missing))
-            it.en = _t("X4", "goal_no", goal=label, missing=", ".join(s["fields"][k]["en"] for k in missing))[1]
+            it.en = say("X4", "goal_no", goal=label, missing=", ".join(s["fields"][k]["en"] for k in missing))[1]
             fb.items.append(it)
             continue
         ratio = g.roi.ratio
         parts = [_choice("product_role", g.role), f"{g.metric} {g.baseline:g}→{g.target:g}{g.unit}",
                  f"{g.deadline.isoformat()}", f"← {g.derived_from}"]
         if ratio is not None:
-            parts.append(_t("X4", "roi", ratio=ratio)[0])
+            parts.append(say("X4", "roi", ratio=ratio)[0])
         fb.items.append(_item("X4", "goal", True, goal=label, summary=",".join(parts)))
         if g.target == g.baseline:
             fb.items.append(_item("X4", "direction", False, goal=label))
         if g.deadline < start:
             fb.items.append(_item("X4", "deadline_cycle", False, goal=label, deadline=g.deadline.isoformat(), start=start.isoformat()))
-    fb.hint(*_t("X4", "hint"))
+    fb.hint(*say("X4", "hint"))
     return fb
 
 
@@ -543,18 +543,18 @@ class PeerReview:
 
     def record(self, reviewer: str, scores: Mapping[str, Any], comments: Optional[Mapping[str, str]] = None) -> None:
         """Save one reviewer's scores (replacing their earlier ones); ValueError (Chinese / English) if invalid."""
-        from .store import atomic_write
+        from okrlib.storage.yaml_file import atomic_write
 
         name = (reviewer or "").strip()
         if not name:
-            raise ValueError(" / ".join(_t("X5", "bad_reviewer")))
+            raise ValueError(" / ".join(say("X5", "bad_reviewer")))
         new = []
         for indicator, score in scores.items():
             if indicator not in T10_INDICATORS:
-                raise ValueError(" / ".join(_t("X5", "bad_indicator", indicator=indicator)))
+                raise ValueError(" / ".join(say("X5", "bad_indicator", indicator=indicator)))
             ok = isinstance(score, int) and not isinstance(score, bool) or (isinstance(score, str) and score.strip() in ("0", "1", "2"))
             if not ok or int(score) not in (0, 1, 2):
-                raise ValueError(" / ".join(_t("X5", "bad_score", indicator=indicator, score=score)))
+                raise ValueError(" / ".join(say("X5", "bad_score", indicator=indicator, score=score)))
             new.append({"reviewer": name, "indicator": indicator, "score": int(score),
                         "comment": str((comments or {}).get(indicator, "") or "")})
         rows = [r for r in self.rows if r["reviewer"] != name] + sorted(new, key=lambda r: T10_INDICATORS.index(r["indicator"]))
@@ -580,7 +580,7 @@ class PeerReview:
         """Per T10 indicator: the reviewers' mean (0-2), how many scored it, the checker's status and points."""
         import pandas as pd
 
-        from .checks import check
+        from okrlib.method.checks import check
 
         s = spec("X5")
         report = report if report is not None else check(_workbook(self.plan))
@@ -600,32 +600,6 @@ class PeerReview:
     def _repr_html_(self) -> str:
         return self.summary().to_html(index=False, escape=True, na_rep="—", border=0)
 
-    def form(self) -> Any:
-        """An ipywidgets form: the reviewer's name, a 0/1/2 choice per indicator, and a save button."""
-        import ipywidgets as W
-
-        from .checks import checklist
-
-        names = {i["id"]: i["zh"] for d in checklist() for i in d["indicators"]}
-        scale = spec("X5")["scale"]
-        who = W.Text(description="评审人", placeholder="你的名字")
-        choices = {ind: W.ToggleButtons(options=[(f"{k} {v['zh']}", int(k)) for k, v in scale.items()], value=None,
-                                        style={"button_width": "7em"}) for ind in T10_INDICATORS}
-        status = W.HTML()
-        save = W.Button(description="保存互评", button_style="primary", icon="check")
-
-        def on_save(_: Any) -> None:
-            try:
-                self.record(who.value, {k: w.value for k, w in choices.items() if w.value is not None})
-                status.value = f"<span style='color:#067647'>{html.escape(_t('X5', 'saved', name=who.value, file=self.path.name)[0])}</span>"
-            except (ValueError, OSError) as exc:
-                status.value = f"<span style='color:#b42318'>{html.escape(str(exc))}</span>"
-
-        save.on_click(on_save)
-        rows = [W.HBox([W.HTML(f"<div style='width:22em'><b>{ind}</b> {html.escape(names.get(ind, ''))}</div>"), choices[ind]])
-                for ind in T10_INDICATORS]
-        return W.VBox([who] + rows + [save, status])
-
 
 def peer_review(plan: Any, scores: Optional[Mapping[str, Mapping[str, Any]]] = None,
                 comments: Optional[Mapping[str, Mapping[str, str]]] = None) -> PeerReview:
@@ -638,8 +612,8 @@ def peer_review(plan: Any, scores: Optional[Mapping[str, Mapping[str, Any]]] = N
 
 def x5(plan: PlanLike, review: Optional[PeerReview] = None, *, min_reviewers: int = 2) -> Feedback:
     """X5: the draft (1 O + 3-4 KRs, measurable outcomes), the checker's score, and a complete peer review."""
-    from .analyze import analyze_kr
-    from .checks import check
+    from okrlib.method.analyze import analyze_kr
+    from okrlib.method.checks import check
 
     s = spec("X5")
     wb = _workbook(plan)
@@ -679,7 +653,7 @@ def x5(plan: PlanLike, review: Optional[PeerReview] = None, *, min_reviewers: in
             fb.items.append(_item("X5", "disagree", None, items=items))
         else:
             fb.items.append(_item("X5", "agree", None))
-    fb.hint(*_t("X5", "hint"))
+    fb.hint(*say("X5", "hint"))
     return fb
 
 
@@ -705,7 +679,7 @@ def x6(plan: PlanLike, risk_types: Optional[Mapping[str, str]] = None) -> Feedba
     """
     import pandas as pd
 
-    from . import reference
+    from okrlib.course import reference
 
     s = spec("X6")
     wb = _workbook(plan)
@@ -739,7 +713,7 @@ def x6(plan: PlanLike, risk_types: Optional[Mapping[str, str]] = None) -> Feedba
             fb.items.append(_item("X6", "matrix_no", False, id=r.id, types="、".join(types)))
     if rows:
         fb.table = pd.DataFrame(rows)
-    fb.hint(*_t("X6", "hint"))
+    fb.hint(*say("X6", "hint"))
     return fb
 
 
@@ -772,7 +746,7 @@ def x7(plan: PlanLike, next_direction: Optional[str] = None) -> Feedback:
         fb.items.append(_item("X7", "direction_link", None, ids="、".join(named)) if named else _item("X7", "direction_link_no", None))
     else:
         fb.items.append(_item("X7", "direction_no", False))
-    fb.hint(*_t("X7", "hint"))
+    fb.hint(*say("X7", "hint"))
     return fb
 
 
@@ -814,5 +788,5 @@ def x8(plan: PlanLike, today: Any = None, *, days: Optional[int] = None) -> Feed
         ok = not _blank(a.success_measure)
         fb.items.append(_item("X8", "measure" if ok else "measure_no", ok, id=a.id))
         fb.items.append(_item("X8", "link", True, id=a.id, target=a.relates_to) if a.relates_to else _item("X8", "link_no", False, id=a.id))
-    fb.hint(*_t("X8", "hint"))
+    fb.hint(*say("X8", "hint"))
     return fb

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Sequence
 
-from ._resources import data_file
+from okrlib.words.resources import data_file
 
 __all__ = ["OkrlibError", "Problem", "WorkbookError", "message", "format_path", "problem", "register_pattern"]
 

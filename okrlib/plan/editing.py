@@ -1,6 +1,6 @@
 """Editing a plan one row at a time, as forms do: read what was typed, check it, save it.
 
-The forms in okrlib.widgets are a thin shell over this module, so everything a participant can
+The forms in okrlib.views.widgets are a thin shell over this module, so everything a participant can
 get wrong in a form is decided (and tested) here, without a browser:
 
 * ``form_values(wb, section, id)`` gives the text a form shows for a row (what was saved);
@@ -8,25 +8,23 @@ get wrong in a form is decided (and tested) here, without a browser:
   ``2027-03-31`` or ``2027/3/31`` for dates, ``、``-separated lists, a choice's code or label)
   and returns the new plan, or raises ``EditError`` whose problems are keyed by field, each in
   Chinese and English, with the whole plan re-checked (ids unique, links valid);
-* ``PlanFile`` keeps one participant's plan on disk: every accepted edit is saved atomically at
-  once, and a refused edit leaves the file untouched.
+* ``okrlib.storage.planfile.PlanFile`` keeps one participant's plan on disk on top of this.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
+from typing import Any, Mapping, Optional
 
-from . import labels
-from .errors import OkrlibError, Problem, WorkbookError, problem
-from .fields import FieldInfo, fields  # noqa: F401 - fields is part of the module's vocabulary
-from .model import SECTIONS, Workbook
+from okrlib.words import labels
+from okrlib.words.numbers import read_number
+from okrlib.words.problems import OkrlibError, Problem, WorkbookError, problem
+from okrlib.plan.fields import FieldInfo, fields  # noqa: F401 - fields is part of the module's vocabulary
+from okrlib.plan.model import SECTIONS, Workbook
 
-__all__ = ["EditError", "PlanFile", "form_values", "apply", "delete", "key_field", "next_id", "ref_options", "row_label", "LIST_SEPARATOR"]
+__all__ = ["EditError", "form_values", "apply", "delete", "key_field", "next_id", "ref_options", "row_label", "LIST_SEPARATOR"]
 
 LIST_SEPARATOR = "、"
 _SPLIT = re.compile(r"[、,;，；\n]")
@@ -115,7 +113,7 @@ def _default(section: str, info: FieldInfo) -> Any:
 
 
 def _model(section: str) -> Any:
-    from .model import Meta
+    from okrlib.plan.model import Meta
 
     return Meta if section == "meta" else SECTIONS[section].row
 
@@ -136,16 +134,9 @@ def _read(value: Any, info: FieldInfo) -> tuple[Any, Optional[tuple[str, dict[st
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             number = float(value)
         else:
-            from .analyze import _cn_to_number, parse_number
-
-            text = str(value)
-            sign = -1.0 if text[:1] in "-−－" else 1.0  # the KR analyser reads magnitudes only
-            body = text[1:].strip() if text[:1] in "+-−－" else text
-            # a whole Chinese numeral ("三百万") needs no context words around it here
-            number = _cn_to_number(body) if _CN_NUMERAL.match(body) else parse_number(body)
-            if number is None or not _only_a_number(body):
+            number = read_number(value)
+            if number is None:
                 return value, ("form_not_number", {})
-            number *= sign
         if info.kind == "int":
             if number != int(number):
                 return value, ("form_not_int", {})
@@ -179,17 +170,6 @@ def _read(value: Any, info: FieldInfo) -> tuple[Any, Optional[tuple[str, dict[st
     if info.kind in ("choice", "id"):
         return (None if empty else value), None
     return ("" if value is None else value), None
-
-
-_CN_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万亿点]+$")
-_NUMBER_ONLY = re.compile(
-    r"^(?:[$¥￥])?\s*[\d.,，]+\s*(?:%|％|千|万|十万|百万|千万|亿|k|m|w|million|billion|bn)?\s*$"
-    r"|^[零〇一二两三四五六七八九十百千万亿点]+%?$|^百分之[零〇一二两三四五六七八九十百点]+$", re.I)
-
-
-def _only_a_number(text: str) -> bool:
-    # "300万" yes; "约300万用户" no: a form's number field holds a number, the unit has its own field
-    return bool(_NUMBER_ONLY.match(text.replace(" ", "")))
 
 
 def split_list(text: str) -> list[str]:
@@ -265,7 +245,7 @@ def apply(
 
 def _rename_links(data: dict[str, Any], old: str, new: str) -> None:
     """Renaming a row's id takes its links along (a KR's objective, a task's KR ...)."""
-    from .model import _REFS  # the (field, section, is_list) of every link field
+    from okrlib.plan.model import _REFS  # the (field, section, is_list) of every link field
 
     for name, refs in _REFS.items():
         for row in _section_list(data, name):
@@ -294,7 +274,7 @@ def delete(wb: Workbook, section: str, row_id: str) -> Workbook:
 
 
 def _link_values(section: str, row: Any) -> list[str]:
-    from .model import _REFS
+    from okrlib.plan.model import _REFS
 
     out: list[str] = []
     for fname, _, is_list in _REFS.get(section, []):
@@ -391,78 +371,3 @@ def changed_parts(old: Workbook, new: Workbook) -> set[str]:
     """The parts of a plan (``meta`` and the sections of SECTIONS) that differ between two versions."""
     parts = {"meta"} if old.meta != new.meta else set()
     return parts | {name for name in SECTIONS if old.rows(name) != new.rows(name)}
-
-
-class PlanFile:
-    """A plan file that forms edit together: load once, save every accepted edit at once.
-
-    Forms that show the same plan register ``on_change`` callbacks, so a product goal added in
-    one form appears in the next form's drop-down without re-running a cell.
-    """
-
-    def __init__(self, path: Union[str, Path], *, team: str = "我的团队", product: str = "我的产品",
-                 product_type: str = "to_b", year: Optional[int] = None, quarter: Optional[int] = None) -> None:
-        self.path = Path(path)
-        self._listeners: list[tuple[Callable[[Workbook], None], Optional[frozenset[str]]]] = []
-        self._batch = 0
-        self._changed: set[str] = set()  # parts of the plan changed since the listeners were told
-        self._unsaved = False  # edits of a batch not written yet
-        if self.path.exists():
-            self.workbook = Workbook.load(self.path)  # a broken file raises, naming every problem
-        else:
-            self.workbook = Workbook.new(team, product, product_type, year or dt.date.today().year, quarter)
-
-    def on_change(self, callback: Callable[[Workbook], None], parts: Optional[Iterable[str]] = None) -> None:
-        """Call ``callback(workbook)`` after each saved edit; with ``parts`` (``"meta"`` or section
-        names such as ``"risks"``) only when one of them changed, so a risk added in M6 does not
-        redraw every chart and drop-down opened since M3."""
-        self._listeners.append((callback, None if parts is None else frozenset(parts)))
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Several edits in a row (a form's sample rows): each is checked at once, the file is
-        written once at the end (also when an error stops the batch: what was accepted is kept),
-        and the other forms and charts are told once, instead of after every row."""
-        self._batch += 1
-        try:
-            yield
-        finally:
-            self._batch -= 1
-            if not self._batch:
-                if self._unsaved:
-                    self._write(self.workbook)
-                if self._changed:
-                    self._notify()
-
-    def _notify(self) -> None:
-        changed, self._changed = frozenset(self._changed), set()
-        for callback, parts in list(self._listeners):
-            if parts is None or parts & changed:
-                callback(self.workbook)
-
-    def _write(self, workbook: Workbook) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        workbook.save(self.path)
-        self._unsaved = False
-
-    def _commit(self, new: Workbook) -> Workbook:
-        if self._batch:
-            self._unsaved = True
-        else:
-            self._write(new)
-        old, self.workbook = self.workbook, new
-        self._changed |= changed_parts(old, new)
-        if not self._batch and self._changed:
-            self._notify()
-        return new
-
-    def apply(self, section: str, values: Mapping[str, Any], original: Optional[str] = None) -> Workbook:
-        """Check and save one row (EditError leaves the plan and the file as they were)."""
-        return self._commit(apply(self.workbook, section, values, original))
-
-    def delete(self, section: str, row_id: str) -> Workbook:
-        return self._commit(delete(self.workbook, section, row_id))
-
-    def replace(self, workbook: Workbook) -> Workbook:
-        """Save a whole plan (e.g. a case's plan copied as a starting point)."""
-        return self._commit(Workbook.from_dict(workbook.to_dict()))

@@ -31,7 +31,7 @@ def data_root() -> Path:
     env = os.environ.get("OKRLIB_DATA")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent.parent / "data"
+    here = Path(__file__).resolve().parents[2] / "data"
     if here.is_dir():
         return here
     raise FileNotFoundError(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Optional, Uni
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import OkrlibError, Problem, listing, problem, problems_from_validation_error
+from okrlib.words.problems import OkrlibError, Problem, listing, problem, problems_from_validation_error
 
 if TYPE_CHECKING:  # pandas is imported when a table is read
     import pandas as pd
@@ -509,14 +509,14 @@ def describe(spec: TableSpec) -> "pd.DataFrame":
 def load_yaml(path: Path, label: str, text: Optional[str] = None) -> tuple[Any, list[Problem]]:
     """A declaration file (case.yaml, a reference fragment) as plain data, or its problems;
     ``text``: the file's text when the caller has read it already."""
-    from . import store
+    from okrlib.storage import yaml_file
 
     if text is None:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None, [problem(label, "data_file_missing", column="", row=0)]
-    data, problems = store.parse_yaml(text)
+    data, problems = yaml_file.parse_yaml(text)
     return data, [p.prefixed(label) for p in problems]
 
 

@@ -3,12 +3,12 @@
 ``check(workbook)`` runs the course's checklist — three dimensions, ten indicators
 (策略对齐度 / 可量化性 / 落地可行性, course outline 模块五) — plus the three pitfalls of 模块二
 (功能罗列当 KR、与业务价值脱节、跨部门协同缺失), the KR dimension balance (T11) and the tracking
-flags of okrlib.scoring (sandbagging, stale check-ins, target changes with no logged adjustment)::
+flags of okrlib.method.scoring (sandbagging, stale check-ins, target changes with no logged adjustment)::
 
     from okrlib import Workbook
-    from okrlib.checks import check
+    from okrlib.method.checks import check
 
-    report = check(Workbook.load("plan.yaml"), profile="course")
+    report = check(okrlib.load("plan.yaml"), profile="course")
     report.score                 # 0-100
     report.errors                # the error-severity findings
     report.frame()               # one row per finding (pandas)
@@ -48,11 +48,11 @@ from itertools import accumulate, repeat
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, Sequence
 
-from . import labels
-from ._resources import data_file
-from ._trie import pattern as _trie
-from .errors import OkrlibError
-from .model import KeyResult, Objective, Workbook
+from okrlib.words import labels
+from okrlib.words.resources import data_file
+from okrlib.method._trie import pattern as _trie
+from okrlib.words.problems import OkrlibError
+from okrlib.plan.model import KeyResult, Objective, Workbook
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -274,22 +274,22 @@ def load_profile(name: str) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------------------
-# The neighbours: okrlib.analyze (one KR sentence) and okrlib.scoring (flags). Thin on purpose.
+# The neighbours: okrlib.method.analyze (one KR sentence) and okrlib.method.scoring (flags). Thin on purpose.
 # --------------------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)  # an import statement inside a function costs µs on every call (once per rule and plan)
 def _analyzer() -> tuple[Callable[[str], Any], Callable[[Any], tuple[str, str]]]:
-    """``(analyze_kr, suggest_outcome)`` of okrlib.analyze (imported when first needed)."""
-    from .analyze import analyze_kr, suggest_outcome
+    """``(analyze_kr, suggest_outcome)`` of okrlib.method.analyze (imported when first needed)."""
+    from okrlib.method.analyze import analyze_kr, suggest_outcome
 
     return analyze_kr, suggest_outcome
 
 
 @lru_cache(maxsize=1)
 def _scoring() -> Any:
-    """okrlib.scoring (imported when first needed)."""
-    from . import scoring
+    """okrlib.method.scoring (imported when first needed)."""
+    from okrlib.method import scoring
 
     return scoring
 
@@ -304,7 +304,7 @@ _WIDEN = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}  # ASCII -> full-width ASCII
 
 @lru_cache(maxsize=1)
 def _screens() -> tuple[re.Pattern[str], Optional[re.Pattern[str]], re.Pattern[str], re.Pattern[str]]:
-    """(activity verbs + jargon, their free patterns, deliverable nouns, all the words) of okrlib.analyze's word
+    """(activity verbs + jargon, their free patterns, deliverable nouns, all the words) of okrlib.method.analyze's word
     lists (kr_phrases.yaml), matched on lower-cased text with no word boundaries: each matches
     whenever analyze could find such a word (and sometimes when it would not), so a miss is a
     safe "no"."""
@@ -364,7 +364,7 @@ class _Context:
         return found
 
     def may_be_activity(self, kr: KeyResult) -> bool:
-        """Whether okrlib.analyze could call the statement an activity or find jargon in it.
+        """Whether okrlib.method.analyze could call the statement an activity or find jargon in it.
 
         No activity verb, jargon word or deliverable noun at all: no. Only deliverable nouns (a
         count of deliverables, "发布4个新功能", is an activity; "接口可用性从 99.5% 提升至 99.9%" is not):
@@ -628,7 +628,7 @@ def _sandbagging(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         return
     limit = ctx.profile.get("sandbagging_confidence")
     bound = float(limit if limit is not None else scoring.settings()["flags"]["sandbagging"]["max_average_draft_confidence"])
-    # okrlib.scoring's draft confidence is a KR's latest confidence dated on or before the cycle's
+    # okrlib.method.scoring's draft confidence is a KR's latest confidence dated on or before the cycle's
     # start, else its first one. With no check-in that early, the first one is exact; otherwise
     # the KR's highest bounds it. An objective whose mean bound is not above the limit cannot be
     # flagged, and scoring (which builds its own index of the check-ins) is not asked.
@@ -839,14 +839,14 @@ def _dimension_balance(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         )
 
 
-# ---- 跟踪 (okrlib.scoring flags) -----------------------------------------------------------
+# ---- 跟踪 (okrlib.method.scoring flags) -----------------------------------------------------------
 
 
 @rule("checkin-stale")
 def _stale(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
     scoring = _scoring()
     latest = ctx.checkin_summary[2]
-    # as_of by default: okrlib.scoring.reference_date (the latest check-in, else today), from the summary
+    # as_of by default: okrlib.method.scoring.reference_date (the latest check-in, else today), from the summary
     as_of = ctx.as_of if ctx.as_of is not None else max(latest.values(), default=dt.date.today())
     limit = ctx.profile.get("stale_days")
     if limit is None:
@@ -855,7 +855,7 @@ def _stale(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
     if now <= ctx.cycle_start:
         return
     # Only a KR whose latest check-in (up to as_of) is older than the limit, or that has none,
-    # can be stale: when there is no such KR, okrlib.scoring need not be asked.
+    # can be stale: when there is no such KR, okrlib.method.scoring need not be asked.
     if any(d > as_of for d in latest.values()):  # check-ins after as_of do not count
         latest = {}
         for c in ctx.wb.checkins:
@@ -1032,7 +1032,7 @@ def _compiled(profile_name: str) -> tuple[tuple[str, RuleFn, str, str, str], ...
     for rule_id, spec in rule_table().items():
         fn = RULES.get(rule_id)
         if fn is None:
-            raise LookupError(f"rules.yaml names the rule {rule_id!r}, which okrlib.checks does not implement")
+            raise LookupError(f"rules.yaml names the rule {rule_id!r}, which okrlib.method.checks does not implement")
         severity = overrides.get(rule_id, spec["severity"])
         if severity not in SEVERITIES:
             raise ValueError(f"profile {profile_name!r}: severity {severity!r} of {rule_id!r} is not one of {SEVERITIES}")

@@ -18,9 +18,9 @@ import datetime as dt
 import re
 from typing import Any, Iterable, Optional, Sequence
 
-from . import __version__
-from . import labels
-from .model import KeyResult, Trace, Workbook
+from okrlib.words.version import VERSION as __version__
+from okrlib.words import labels
+from okrlib.plan.model import KeyResult, Trace, Workbook
 
 __all__ = ["to_markdown", "escape"]
 

@@ -6,9 +6,9 @@ confidence and pace), tasks, risks, check-ins, then the checklist (T10) with eac
 coloured and every finding with its fix hint. No script, no external file, no timestamp: the
 same plan gives the same page, and it opens anywhere.
 
-``export_all`` writes, into one folder, ``<name>.md`` (``okrlib.report.to_markdown``),
-``<name>.html``, ``<name>.xlsx`` (``okrlib.tables.to_excel``) and ``<name>-alignment.png`` (the
-alignment tree, via kaleido and a Chromium), each atomically (``okrlib.store.atomic_write``).
+``export_all`` writes, into one folder, ``<name>.md`` (``okrlib.views.report.to_markdown``),
+``<name>.html``, ``<name>.xlsx`` (``okrlib.storage.tables.to_excel``) and ``<name>-alignment.png`` (the
+alignment tree, via kaleido and a Chromium), each atomically (``okrlib.storage.yaml_file.atomic_write``).
 A PNG needs a browser that a participant's machine may lack; that must not cost them the other
 three files, so a PNG problem is recorded in the result, in Chinese and English, not raised.
 
@@ -25,16 +25,18 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
-from . import __version__, labels, scoring
-from . import png as _png
-from ._resources import data_file
-from .model import Trace, Workbook
-from .report import to_markdown
-from .store import atomic_write
-from .tables import to_excel
+from okrlib.words.version import VERSION as __version__
+from okrlib.words import labels
+from okrlib.method import scoring
+from okrlib.views import png as _png
+from okrlib.words.resources import data_file
+from okrlib.plan.model import Trace, Workbook
+from okrlib.views.report import to_markdown
+from okrlib.storage.yaml_file import atomic_write
+from okrlib.storage.tables import to_excel
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .checks import CheckReport
+    from okrlib.method.checks import CheckReport
 
 __all__ = ["to_html", "export_all", "ExportResult", "png_problem", "prepare_png"]
 
@@ -278,7 +280,7 @@ def _tasks(wb: Workbook) -> list[str]:
 
 
 def _risks(wb: Workbook) -> list[str]:
-    from .charts import risk_band  # scoring's band with the matrix colour
+    from okrlib.views.charts import risk_band  # scoring's band with the matrix colour
 
     s = "risks"
 
@@ -363,12 +365,12 @@ th{background:#eceff1}
 def to_html(wb: Workbook, report: Optional["CheckReport"] = None, *, as_of: Optional[dt.date] = None) -> str:
     """The plan as one self-contained Chinese HTML page, the "年度契约 / OKR 初稿".
 
-    ``report`` is the checklist to show (``okrlib.checks.check(wb, as_of=as_of)`` when None);
+    ``report`` is the checklist to show (``okrlib.method.checks.check(wb, as_of=as_of)`` when None);
     scores, confidence and pace are as of ``as_of`` (default: the plan's latest check-in).
     Inline CSS, no script, no external resource, no timestamp.
     """
     if report is None:
-        from .checks import check
+        from okrlib.method.checks import check
 
         report = check(wb, as_of=as_of)
     when = scoring.reference_date(wb) if as_of is None else as_of
@@ -437,7 +439,7 @@ def png_problem() -> Optional[str]:
         major = 0
     if major < 1:
         return _w("png_old_kaleido").format(version=version)
-    from .charts import ensure_browser_path
+    from okrlib.views.charts import ensure_browser_path
 
     path = ensure_browser_path()
     if path is not None and not os.path.exists(path):
@@ -486,7 +488,7 @@ def export_all(
     """
     _check_name(name)
     if report is None:
-        from .checks import check
+        from okrlib.method.checks import check
 
         report = check(wb, as_of=as_of)
     out_dir = Path(folder)
@@ -494,7 +496,7 @@ def export_all(
     written: dict[str, Path] = {}
     problems: dict[str, str] = {}
 
-    # The PNG is drawn by a Chromium (okrlib.png: seconds to start, kept open for the next
+    # The PNG is drawn by a Chromium (okrlib.views.png: seconds to start, kept open for the next
     # export; ``prepare_png`` starts it early): it is drawn in a thread while the other three
     # files are written.
     png = out_dir / f"{name}-alignment.png"
@@ -502,7 +504,7 @@ def export_all(
     drawn: dict[str, Any] = {}
     drawing: Optional[threading.Thread] = None
     if problem is None:
-        from .charts import alignment_tree
+        from okrlib.views.charts import alignment_tree
 
         fig = alignment_tree(wb, report, as_of=as_of)
 

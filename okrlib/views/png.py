@@ -129,7 +129,7 @@ def _browser(lease: bool = False) -> _Browser:
     global _BROWSER
     with _LOCK:
         if _BROWSER is None or not _BROWSER.usable:
-            from .charts import ensure_browser_path
+            from okrlib.views.charts import ensure_browser_path
 
             ensure_browser_path()
             _BROWSER = _Browser(IDLE_SECONDS)
