@@ -34,10 +34,9 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from benchmarks.report import Results, Row, as_a_user, finish
+from testkit import course_day  # the day as the tests run it: the same parameters and runner
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-import course_day  # noqa: E402  (the tests' own way to run the day: the same parameters and runner)
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 TARGET = 1.5
 FLOOR_SOURCE = '''import pandas as pd

@@ -71,8 +71,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Optional, Sequence
 
 from okrlib.words.version import VERSION as __version__
-from okrlib.words import labels
-from okrlib.words.resources import data_file
+from okrlib.words import labels, numbers, text
 from okrlib.words.problems import Problem, WorkbookError, problem
 from okrlib.plan.model import SECTIONS, UnknownIdError, Workbook
 
@@ -88,15 +87,6 @@ _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
 # Where a trace can stop, and what is missing there.
 _NEXT_LINK = {"objectives": "product_goals", "product_goals": "company_goals", "key_results": "objectives"}
-
-
-def _t(key: str, lang: str, **kw: Any) -> str:
-    """One of the CLI's own texts (okrlib/data/cli.yaml) in ``lang``."""
-    return data_file("cli")[key][lang].format(**kw)
-
-
-def _both(key: str, **kw: Any) -> tuple[str, str]:
-    return _t(key, "zh", **kw), _t(key, "en", **kw)
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,8 +108,9 @@ class _Failure(Exception):
 
 
 def _fail(status: int, key: str, problems: Sequence[Problem] = (), **kw: Any) -> NoReturn:
-    zh, en = _both(key, **kw)
-    raise _Failure(status, key, zh, en, problems)
+    """Stop with the words at ``key`` (``"cli.exists"``); the failure's code is the key's last part."""
+    zh, en = text.both(key, **kw)
+    raise _Failure(status, key.rpartition(".")[2], zh, en, problems)
 
 
 class _UsageError(Exception):
@@ -156,8 +147,8 @@ class _Out:
         if not self.json:
             print(text, file=sys.stdout)
 
-    def t(self, key: str, **kw: Any) -> str:
-        return _t(key, self.lang, **kw)
+    def say(self, key: str, **kw: Any) -> str:
+        return text.say(key, self.lang, **kw)  # type: ignore[arg-type]
 
     def emit(self, ok: bool, problems: Sequence[Problem] = (), **fields: Any) -> None:
         if self.json:
@@ -173,9 +164,9 @@ def _show_value(value: Any, limit: int = 80) -> str:
 
 
 def _print_problems(out: _Out, source: str, problems: Sequence[Problem]) -> None:
-    out.line(out.t("invalid", file=source, n=len(problems)))
+    out.line(out.say("cli.invalid", file=source, n=len(problems)))
     for i, p in enumerate(problems, 1):
-        where = p.path or "(工作簿 / workbook)"
+        where = p.path or "({} / {})".format(*text.both("cli.no_path"))
         if p.location:
             where += f" ({p.location})"
         if p.has_value and not (not p.path and str(p.value) in p.message_zh):
@@ -202,14 +193,14 @@ def _summary(wb: Workbook) -> dict[str, Any]:
 
 def _print_summary(out: _Out, summary: dict[str, Any]) -> None:
     kind = labels.choice("product_type", summary["product_type"], out.lang)
-    out.line(f"  {out.t('team')}: {summary['team']}")
-    out.line(f"  {out.t('product')}: {summary['product']} ({kind})")
+    out.line(f"  {out.say('cli.team')}: {summary['team']}")
+    out.line(f"  {out.say('cli.product')}: {summary['product']} ({kind})")
     if summary["company"]:
-        out.line(f"  {out.t('company')}: {summary['company']}")
-    out.line(f"  {out.t('cycle')}: {summary['cycle']} ({summary['cycle_start']} ~ {summary['cycle_end']})")
-    out.line(f"  {out.t('counts')}:")
+        out.line(f"  {out.say('cli.company')}: {summary['company']}")
+    out.line(f"  {out.say('cli.cycle')}: {summary['cycle']} ({summary['cycle_start']} ~ {summary['cycle_end']})")
+    out.line(f"  {out.say('cli.counts')}:")
     for name, n in summary["counts"].items():
-        out.line(f"    {labels.section(name, out.lang)}: {n}")
+        out.line(f"    {labels.section(name, out.lang)}: {numbers.number(n)}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -232,17 +223,17 @@ def _check_output(out_path: Path, force: bool, inputs: Sequence[Path] = ()) -> N
     for src in inputs:
         try:
             if out_path.exists() and src.exists() and out_path.samefile(src):
-                _fail(EXIT_USAGE, "same_file", file=out_path)
+                _fail(EXIT_USAGE, "cli.same_file", file=out_path)
         except OSError:
             pass
         if out_path.resolve() == src.resolve():
-            _fail(EXIT_USAGE, "same_file", file=out_path)
+            _fail(EXIT_USAGE, "cli.same_file", file=out_path)
     if (out_path.exists() or out_path.is_symlink()) and not force:
-        _fail(EXIT_USAGE, "exists", file=out_path)
+        _fail(EXIT_USAGE, "cli.exists", file=out_path)
 
 
 def _os_failure(path: Path, exc: OSError) -> NoReturn:
-    _fail(EXIT_ENVIRONMENT, "cannot_write", file=path, reason=exc.strerror or str(exc))
+    _fail(EXIT_ENVIRONMENT, "cli.cannot_write", file=path, reason=exc.strerror or str(exc))
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -259,12 +250,12 @@ def _tables() -> Any:
         missing = getattr(exc, "name", None) or "okrlib.storage.tables"
         if missing == "okrlib" or missing.startswith("okrlib."):
             missing = "okrlib.storage.tables"
-        _fail(EXIT_ENVIRONMENT, "missing_part", part=missing)
+        _fail(EXIT_ENVIRONMENT, "cli.missing_part", part=missing)
     return tables
 
 
 def _missing_part(exc: ImportError) -> NoReturn:
-    _fail(EXIT_ENVIRONMENT, "missing_part", part=getattr(exc, "name", None) or str(exc))
+    _fail(EXIT_ENVIRONMENT, "cli.missing_part", part=getattr(exc, "name", None) or str(exc))
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,7 +274,7 @@ def _cmd_new(args: argparse.Namespace, out: _Out) -> int:
             team=args.team, product=args.product, product_type=args.type, year=args.year, quarter=args.quarter, **meta
         )
     except WorkbookError as exc:
-        zh, en = _both("bad_new")
+        zh, en = text.both("cli.bad_new")
         raise _Failure(EXIT_USAGE, "bad_new", zh, en, exc.problems) from None
     from okrlib.storage.yaml_file import save
 
@@ -292,7 +283,7 @@ def _cmd_new(args: argparse.Namespace, out: _Out) -> int:
     except OSError as exc:
         _os_failure(path, exc)
     summary = _summary(wb)
-    out.line(out.t("created", file=path))
+    out.line(out.say("cli.created", file=path))
     _print_summary(out, summary)
     out.emit(True, file=str(path), summary=summary)
     return EXIT_OK
@@ -301,7 +292,7 @@ def _cmd_new(args: argparse.Namespace, out: _Out) -> int:
 def _cmd_validate(args: argparse.Namespace, out: _Out) -> int:
     wb = _load(args.file)
     summary = _summary(wb)
-    out.line(out.t("valid", file=args.file))
+    out.line(out.say("cli.valid", file=args.file))
     _print_summary(out, summary)
     out.emit(True, file=args.file, summary=summary)
     return EXIT_OK
@@ -328,14 +319,14 @@ def _cmd_export(args: argparse.Namespace, out: _Out) -> int:
         else:  # csv: a directory of one file per section; --force writes into an existing one
             tables = _tables()
             if target.exists() and not target.is_dir():
-                _fail(EXIT_USAGE, "not_dir", file=target)
+                _fail(EXIT_USAGE, "cli.not_dir", file=target)
             target.mkdir(parents=False, exist_ok=True)
             tables.to_csv(wb, target)
     except ImportError as exc:
         _missing_part(exc)
     except OSError as exc:
         _os_failure(target, exc)
-    out.line(out.t("exported", output=target))
+    out.line(out.say("cli.exported", output=target))
     out.emit(True, file=args.file, format=args.to, output=str(target))
     return EXIT_OK
 
@@ -354,7 +345,7 @@ def _cmd_import(args: argparse.Namespace, out: _Out) -> int:
         _missing_input(src)
     is_dir = src.is_dir()
     if not is_dir and src.suffix.lower() not in _EXCEL_SUFFIXES:
-        _fail(EXIT_USAGE, "not_excel", file=src)
+        _fail(EXIT_USAGE, "cli.not_excel", file=src)
     target = Path(args.output) if args.output else _default_import(src)
     _check_output(target, args.force, [src])
     tables = _tables()
@@ -365,7 +356,7 @@ def _cmd_import(args: argparse.Namespace, out: _Out) -> int:
     except ImportError as exc:
         _missing_part(exc)
     except Exception as exc:  # a corrupt or foreign file is the user's input, not our bug
-        _fail(EXIT_INVALID, "unreadable", file=src, reason=f"{type(exc).__name__}: {exc}")
+        _fail(EXIT_INVALID, "cli.unreadable", file=src, reason=f"{type(exc).__name__}: {exc}")
     from okrlib.storage.yaml_file import save
 
     try:
@@ -373,7 +364,7 @@ def _cmd_import(args: argparse.Namespace, out: _Out) -> int:
     except OSError as exc:
         _os_failure(target, exc)
     summary = _summary(wb)
-    out.line(out.t("imported", input=src, output=target))
+    out.line(out.say("cli.imported", input=src, output=target))
     _print_summary(out, summary)
     out.emit(True, input=str(src), output=str(target), summary=summary)
     return EXIT_OK
@@ -399,14 +390,14 @@ def _cmd_trace(args: argparse.Namespace, out: _Out) -> int:
     if trace.complete:
         goal = trace.company_goal
         assert goal is not None
-        zh, en = _both("complete", kr=kr_id, goal=goal.id)
+        zh, en = text.both("cli.complete", kr=kr_id, goal=goal.id)
         broken = None
         out.line("✓ " + (zh if out.lang == "zh" else en))
     else:
         last = trace.steps[-1]
         missing = _NEXT_LINK.get(last.section, "company_goals")
-        zh, en = _both(
-            "broken",
+        zh, en = text.both(
+            "cli.broken",
             label=last.label_zh,
             label_en=last.label_en,
             id=last.id,
@@ -428,16 +419,6 @@ def _cmd_trace(args: argparse.Namespace, out: _Out) -> int:
     return EXIT_OK if trace.complete else EXIT_INVALID
 
 
-_ANALYZE_TEXT = {
-    "zh": {"measurable": "可衡量", "activity": "活动/产出", "yes": "是", "no": "否", "dimension": "维度",
-           "metric": "指标", "baseline": "基线", "target": "目标", "direction": "方向", "change": "相对变化",
-           "jargon": "空话", "hint": "建议改为", "none": "-"},
-    "en": {"measurable": "measurable", "activity": "activity/output", "yes": "yes", "no": "no", "dimension": "dimension",
-           "metric": "metric", "baseline": "baseline", "target": "target", "direction": "direction", "change": "relative change",
-           "jargon": "jargon", "hint": "rewrite as", "none": "-"},
-}
-
-
 def _cmd_analyze_kr(args: argparse.Namespace, out: _Out) -> int:
     """analyze-kr: read each KR sentence (arguments, then --file lines) and print what it says."""
     from okrlib.method.analyze import analyze_many, suggest_outcome
@@ -448,50 +429,50 @@ def _cmd_analyze_kr(args: argparse.Namespace, out: _Out) -> int:
         try:
             content = path.read_bytes().decode("utf-8-sig")
         except OSError as exc:
-            _fail(EXIT_INVALID, "unreadable", file=path, reason=exc.strerror or str(exc))
+            _fail(EXIT_INVALID, "cli.unreadable", file=path, reason=exc.strerror or str(exc))
         except UnicodeDecodeError:
-            _fail(EXIT_INVALID, "unreadable", file=path, reason="not UTF-8")
+            _fail(EXIT_INVALID, "cli.unreadable", file=path, reason="not UTF-8")
         texts.extend(line.strip() for line in content.splitlines() if line.strip())
     elif not texts:
-        _fail(EXIT_USAGE, "usage", message="analyze-kr 需要 KR 句子或 --file F / analyze-kr needs a sentence or --file F")
+        need = text.both("cli.analyze.needs_text")
+        zh, en = (text.say("cli.usage", lang, message=need[i]) for i, lang in enumerate(("zh", "en")))  # type: ignore[arg-type]
+        raise _Failure(EXIT_USAGE, "usage", zh, en)
     results = analyze_many(texts)
     if out.json:
         print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2), file=sys.stdout)
         return EXIT_OK
-    words = _ANALYZE_TEXT[out.lang]
+    lang = out.lang
 
-    def show(value: Any, unit: Any) -> str:
-        if value is None:
-            return words["none"]
-        return f"{value:.10g}{unit or ''}"
+    def word(key: str) -> str:
+        return text.say(f"cli.analyze.{key}", lang)  # type: ignore[arg-type]
 
     for i, r in enumerate(results, 1):
-        yes_no = lambda flag: words["yes"] if flag else words["no"]  # noqa: E731
         out.line(f"[{i}] {r.text}")
-        dim = labels.choice("kr_dimension", r.dimension, out.lang) or words["none"]
-        out.line(f"    {words['measurable']}: {yes_no(r.measurable)}   {words['activity']}: {yes_no(r.is_activity)}   {words['dimension']}: {dim}")
-        direction = labels.choice("direction", r.direction, out.lang) or words["none"]
-        line = (f"    {words['metric']}: {r.metric or words['none']}   {words['baseline']}: {show(r.baseline, r.unit)}"
-                f"   {words['target']}: {show(r.target, r.unit)}   {words['direction']}: {direction}")
+        dim = labels.choice("kr_dimension", r.dimension, lang) or numbers.MISSING
+        out.line(f"    {word('measurable')}: {text.yes_no(r.measurable, lang)}   "  # type: ignore[arg-type]
+                 f"{word('activity')}: {text.yes_no(r.is_activity, lang)}   {word('dimension')}: {dim}")  # type: ignore[arg-type]
+        direction = labels.choice("direction", r.direction, lang) or numbers.MISSING
+        line = (f"    {word('metric')}: {r.metric or numbers.MISSING}   {word('baseline')}: {numbers.quantity(r.baseline, r.unit)}"
+                f"   {word('target')}: {numbers.quantity(r.target, r.unit)}   {word('direction')}: {direction}")
         if r.relative_change is not None:
-            line += f"   {words['change']}: {r.relative_change:+.0%}"
+            line += f"   {word('change')}: {numbers.percent(r.relative_change, digits=0, sign=True)}"
         out.line(line)
         if r.jargon:
-            out.line(f"    {words['jargon']}: {'、'.join(r.jargon)}")
+            out.line(f"    {word('jargon')}: {text.join(r.jargon, lang)}")  # type: ignore[arg-type]
         if r.is_activity:
             zh, en = suggest_outcome(r)
-            out.line(f"    {words['hint']}: {zh if out.lang == 'zh' else en}")
+            out.line(f"    {word('hint')}: {zh if lang == 'zh' else en}")
     return EXIT_OK
 
 
-def _as_of(text: str) -> Any:
+def _as_of(value: str) -> Any:
     """``--as-of``: an ISO date (argparse reports anything else as a usage error)."""
     import datetime as dt
 
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(data_file("cli")["check"]["bad_date"]["en"].format(value=text)) from None
+        raise argparse.ArgumentTypeError(" / ".join(text.both("cli.check.bad_date", value=value))) from None
 
 
 def _cmd_check(args: argparse.Namespace, out: _Out) -> int:
@@ -511,21 +492,20 @@ def _cmd_check(args: argparse.Namespace, out: _Out) -> int:
     if out.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), file=sys.stdout)
         return status
-    texts = data_file("cli")["check"]
     lang = out.lang
 
     def t(key: str, **kw: Any) -> str:
-        return texts[key][lang].format(**kw)
+        return text.say(f"cli.check.{key}", lang, **kw)  # type: ignore[arg-type]
 
-    out.line(t("title", file=args.file, profile=profile[lang], score=f"{report.score:g}"))
+    out.line(t("title", file=args.file, profile=profile[lang], score=report.score))
     dimension = None
     for ind in report.indicators:
         if ind.dimension != dimension:
             dimension = ind.dimension
             name = ind.dimension_zh if lang == "zh" else ind.dimension_en
             out.line(f"{name}{'' if ind.scored else ' ' + t('not_scored')}")
-        count = f" ({ind.findings})" if ind.findings else ""
-        out.line(f"  {texts['marks'][ind.status]} {ind.id} {ind.name(lang)}{count}")
+        count = f" ({numbers.number(ind.findings)})" if ind.findings else ""
+        out.line(f"  {t('marks.' + ind.status)} {ind.id} {ind.name(lang)}{count}  [{text.status(ind.status, lang)}]")  # type: ignore[arg-type]
     out.line()
     by_severity = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "info")}
     if not report.findings:
@@ -543,7 +523,8 @@ def _cmd_check(args: argparse.Namespace, out: _Out) -> int:
         out.line(f"[{indicator}] {names[indicator]}")
         for f in report.findings:
             if f.indicator == indicator:
-                out.line(f"  {texts['severity_marks'][f.severity]} {f.target}: {f.message(lang)}")
+                severity = text.severity(f.severity, lang)  # type: ignore[arg-type]
+                out.line(f"  {t('severity_marks.' + f.severity)} {severity} {f.target}: {f.message(lang)}")
                 out.line(f"      {t('hint')}: {f.hint_in(lang)}")
     return status
 
@@ -553,13 +534,18 @@ def _cmd_check(args: argparse.Namespace, out: _Out) -> int:
 # --------------------------------------------------------------------------------------------
 
 
+def _help(key: str) -> str:
+    """A line of ``--help``, in both languages: ``新建空白工作簿 / create an empty workbook``."""
+    return "{} / {}".format(*text.both(f"cli.help.{key}"))
+
+
 def _global_options(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: the option may stand before or after the subcommand without one undoing the other.
     parser.add_argument(
-        "--format", choices=("text", "json"), default=argparse.SUPPRESS, help="输出格式 / output format (默认 text)"
+        "--format", choices=("text", "json"), default=argparse.SUPPRESS, help=_help("format")
     )
     parser.add_argument(
-        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="文字输出的语言 / language of text output (默认 zh)"
+        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=_help("lang")
     )
 
 
@@ -569,59 +555,59 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(
         prog="okrlib",
-        description="产品团队 OKR 工作簿工具 / okrlib: plan workbooks from company goals to product-team OKRs",
-        epilog="退出码 / exit status: 0 正常 ok · 1 工作簿无效/链路断开/编号不存在 invalid · 2 用法错误 usage · 3 环境问题 environment",
+        description=_help("description"),
+        epilog=_help("epilog"),
     )
     _global_options(parser)
     parser.add_argument("--version", action="version", version=f"okrlib {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("new", parents=[common], help="新建空白工作簿 / create an empty workbook")
-    p.add_argument("file", metavar="FILE", help="要创建的 YAML 文件 / YAML file to create")
-    p.add_argument("--team", required=True, help="团队名称 / team")
-    p.add_argument("--product", required=True, help="产品名称 / product")
-    p.add_argument("--type", choices=("to_c", "to_b", "platform"), default="to_b", help="产品类型 / product type")
-    p.add_argument("--year", type=int, default=None, help="年度(默认今年)/ year (default: this year)")
-    p.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), default=None, help="季度 / quarter")
-    p.add_argument("--company", default=None, help="公司 / company")
-    p.add_argument("--force", action="store_true", help="覆盖已有文件(旧文件保留为 .bak)/ overwrite")
+    p = sub.add_parser("new", parents=[common], help=_help("new"))
+    p.add_argument("file", metavar="FILE", help=_help("new_file"))
+    p.add_argument("--team", required=True, help=_help("team"))
+    p.add_argument("--product", required=True, help=_help("product"))
+    p.add_argument("--type", choices=("to_c", "to_b", "platform"), default="to_b", help=_help("type"))
+    p.add_argument("--year", type=int, default=None, help=_help("year"))
+    p.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), default=None, help=_help("quarter"))
+    p.add_argument("--company", default=None, help=_help("company"))
+    p.add_argument("--force", action="store_true", help=_help("force_keep"))
     p.set_defaults(run=_cmd_new)
 
-    p = sub.add_parser("validate", parents=[common], help="检查工作簿 / check a workbook")
+    p = sub.add_parser("validate", parents=[common], help=_help("validate"))
     p.add_argument("file", metavar="FILE")
     p.set_defaults(run=_cmd_validate)
 
-    p = sub.add_parser("export", parents=[common], help="导出为 xlsx/csv/md / export")
+    p = sub.add_parser("export", parents=[common], help=_help("export"))
     p.add_argument("file", metavar="FILE")
     p.add_argument("--to", choices=("xlsx", "csv", "md"), required=True)
-    p.add_argument("--output", "-o", metavar="OUT", default=None, help="默认与 FILE 同目录 / default: beside FILE")
-    p.add_argument("--force", action="store_true", help="覆盖已有输出 / overwrite an existing output")
+    p.add_argument("--output", "-o", metavar="OUT", default=None, help=_help("export_output"))
+    p.add_argument("--force", action="store_true", help=_help("force"))
     p.set_defaults(run=_cmd_export)
 
-    p = sub.add_parser("import", parents=[common], help="从 xlsx 或 CSV 目录导入 / import from xlsx or CSV")
-    p.add_argument("file", metavar="FILE", help="plan.xlsx 或 CSV 目录 / plan.xlsx or a CSV directory")
-    p.add_argument("--output", "-o", metavar="OUT", default=None, help="默认 FILE 同名 .yaml / default: FILE as .yaml")
-    p.add_argument("--force", action="store_true", help="覆盖已有工作簿(旧文件保留为 .bak)/ overwrite")
+    p = sub.add_parser("import", parents=[common], help=_help("import"))
+    p.add_argument("file", metavar="FILE", help=_help("import_file"))
+    p.add_argument("--output", "-o", metavar="OUT", default=None, help=_help("import_output"))
+    p.add_argument("--force", action="store_true", help=_help("force_keep"))
     p.set_defaults(run=_cmd_import)
 
-    p = sub.add_parser("trace", parents=[common], help="关键结果溯源 / trace a KR to its company goal")
+    p = sub.add_parser("trace", parents=[common], help=_help("trace"))
     p.add_argument("file", metavar="FILE")
     p.add_argument("kr_id", metavar="KR_ID")
     p.set_defaults(run=_cmd_trace)
 
-    p = sub.add_parser("analyze-kr", parents=[common], help="分析一句 KR / analyse KR sentences")
-    p.add_argument("texts", metavar="TEXT", nargs="*", help="KR 句子 / KR sentences")
-    p.add_argument("--file", metavar="F", default=None, help="每行一句 / one sentence a line")
+    p = sub.add_parser("analyze-kr", parents=[common], help=_help("analyze"))
+    p.add_argument("texts", metavar="TEXT", nargs="*", help=_help("texts"))
+    p.add_argument("--file", metavar="F", default=None, help=_help("lines"))
     p.set_defaults(run=_cmd_analyze_kr)
 
-    p = sub.add_parser("check", parents=[common], help="OKR 校验表(T10)/ run the OKR checklist")
+    p = sub.add_parser("check", parents=[common], help=_help("check"))
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--profile", default="course", help="校验规范 / profile: course (默认), google, radical-focus")
+    p.add_argument("--profile", default="course", help=_help("profile"))
     p.add_argument("--as-of", dest="as_of", type=_as_of, default=None, metavar="YYYY-MM-DD",
-                   help="判断进展同步是否过期的日期(默认今天)/ day check-ins are judged on (default: today)")
+                   help=_help("as_of"))
     p.add_argument("--previous", metavar="FILE", default=None,
-                   help="上一版工作簿,用于发现未记录的目标调整 / an earlier version, to find unlogged target changes")
+                   help=_help("previous"))
     p.set_defaults(run=_cmd_check)
     return parser
 
@@ -658,7 +644,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except _UsageError as exc:
         fmt = _requested(argv, "--format", ("text", "json"), "text")
         lang = _requested(argv, "--lang", ("zh", "en"), "zh")
-        zh, en = _both("usage", message=exc.message)
+        zh, en = text.both("cli.usage", message=exc.message)
         sys.stderr.write(exc.usage)
         sys.stderr.write((zh if lang == "zh" else en) + "\n")
         if fmt == "json":
@@ -707,5 +693,5 @@ def _dispatch(args: argparse.Namespace, out: _Out) -> int:
             out.emit(False, exc.problems, error=error, **exc.extra)
         return exc.status
     except KeyboardInterrupt:
-        print(_t("interrupted", out.lang), file=sys.stderr)
+        print(out.say("cli.interrupted"), file=sys.stderr)
         return 130

@@ -307,7 +307,7 @@ def test_cli_file_and_text_output(tmp_path, capsys):
     text = capsys.readouterr().out
     assert code == 0 and "可衡量: 是" in text and "建议改为: 将推送打开率从[基线]提升至[目标]" in text
     code = main(["analyze-kr", "--lang", "en", "发布4个新功能"])
-    assert code == 0 and "activity/output: yes" in capsys.readouterr().out
+    assert code == 0 and "activity/output: Yes" in capsys.readouterr().out
 
 
 def test_cli_exit_codes(tmp_path, capsys):

@@ -13,7 +13,7 @@ import pytest
 from okrlib.course import cases
 from okrlib.course.datasets import DataError
 
-from csv_edit import drop_column, edit_cell
+from testkit.csv_edit import drop_column, edit_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "data" / "cases"
@@ -305,3 +305,37 @@ def test_a_broken_declaration_found_by_its_id_reports_its_own_problem(c1_copy):
     path.write_text(path.read_text(encoding="utf-8") + "\nbogus_field: 1\n", encoding="utf-8")
     problems = _problems(c1_copy)
     assert [p.code for p in problems] == ["extra_forbidden"] and "bogus_field" in problems[0].path
+
+
+# ---- the id-line shortcut names only the case the YAML itself names ---------------------------
+
+import yaml  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CASE_IDS = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,5}", fullmatch=True).filter(
+    lambda s: yaml.safe_load(s) == s)  # a plain name YAML reads as text (not "on", "null" ...)
+_ID_SPELLINGS = [  # how an author may write the id line; the shortcut need not see them all
+    "id: {id}", "id:   {id}", "id: '{id}'", 'id: "{id}"', "id: {id}  # the case",
+    '"id": {id}', "id : {id}", "? id\n: {id}", "{{id: {id}}}",
+]
+_OTHER_LINES = st.sampled_from([
+    "title: 案例", "module: M1", "story: |\n  id: Z9\n  不是真正的 id", "# id: Y8", "notes:\n  - id: X7",
+    "tags: [a, b]", "company: '某公司'", "nested:\n  id: W6",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(case_id=_CASE_IDS, spelling=st.sampled_from(_ID_SPELLINGS), before=st.lists(_OTHER_LINES, max_size=3),
+       after=st.lists(_OTHER_LINES, max_size=3))
+def test_the_id_line_names_the_id_the_yaml_holds_or_nothing(case_id, spelling, before, after):
+    line = spelling.format(id=case_id)
+    if line.startswith("{"):  # a flow mapping is the whole document
+        before = after = []
+    text = "\n".join([*before, line, *after]) + "\n"
+    parsed = yaml.safe_load(text)
+    assert str(parsed["id"]) == case_id  # the declaration is what it says
+    named = cases._id_line(text)
+    assert named is None or named == case_id
+    if spelling.startswith("id:"):  # the spellings the shortcut is for are seen
+        assert named == case_id

@@ -14,8 +14,9 @@ pytest.importorskip("plotly")
 import plotly.graph_objects as go
 import plotly.io as pio
 
-import chart_samples as samples
+from testkit import chart_samples as samples
 from okrlib import Workbook
+from okrlib.words import numbers
 from okrlib.course import cases
 from okrlib.views import charts
 from okrlib.method import scoring
@@ -294,7 +295,7 @@ def test_tree_coloured_by_score_band(name, wb, report, as_of):
             assert node["color"] == CFG["colors"]["unscored"]
         else:
             assert node["color"] == bands[scoring.band(s)], kr.id
-            assert f"{s:.2f}" in node["hover"]
+            assert f"得分 {numbers.number(s, digits=2)}(" in node["hover"]  # the one formatter: 0.3, not 0.30
     for o in wb.objectives:
         s = scoring.objective_score(wb, o.id, when)
         shown = nodes[o.id]["line"] if nodes[o.id]["category"] == "unlinked" else nodes[o.id]["color"]

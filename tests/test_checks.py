@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -436,3 +437,124 @@ def test_a_profile_can_override_a_rule_severity(monkeypatch):
         assert report.ok and report.status("T10-10") == "pass"  # an info finding does not count
     finally:
         checks._compiled.cache_clear()
+
+
+# ---- the checker's shortcuts give the plain rules' answers ------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import okrlib.method.checks as checks_module  # noqa: E402
+from okrlib.method import scoring  # noqa: E402
+from okrlib.method.analyze import analyze_kr  # noqa: E402
+from okrlib.words.resources import data_file  # noqa: E402
+from testkit.strategies import workbooks  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wb=workbooks(max_rows=6), as_of=st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)),
+       profile=st.sampled_from(profiles()))
+def test_the_tracking_rules_report_exactly_what_scoring_flags(wb, as_of, profile):
+    """The checker asks okrlib.method.scoring; it keeps no copy of its rules."""
+    report = check(wb, profile, as_of=as_of)
+    settings_ = load_profile(profile)
+    aspirational = [o.id for o in wb.objectives if o.kind == "aspirational"]
+    flagged = scoring.sandbagging_by_objective(wb, settings_.get("sandbagging_confidence"), aspirational)
+    assert [f.target for f in report.by_rule("sandbagging")] == [f.objective for f in flagged]
+    stale = scoring.stale_checkins(wb, as_of, settings_.get("stale_days"))
+    found = report.by_rule("checkin-stale")
+    assert [(f.target, f.params["days"]) for f in found] == [(f.key_result, f.age_days) for f in stale]
+
+
+def _words(*keys: str) -> list[str]:
+    d = data_file("kr_phrases")
+    out = []
+    for key in keys:
+        for lang, entries in d[key].items():
+            if not lang.startswith("patterns"):
+                out += [str(w) for w in entries]
+    return out
+
+
+_LISTED = _words("activity_verbs", "jargon", "deliverable_nouns")
+_PIECES = (
+    st.sampled_from(_LISTED)
+    | st.sampled_from(_LISTED).map(str.upper)
+    | st.sampled_from(_LISTED).map(lambda w: w.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}))
+    | st.sampled_from(["用户留存率", "付费转化率", "接口可用性", "retention", "revenue", "latency", "个", "次", "%",
+                       "从", "提升至", "降低到", "将", "完成", "开发", "并", ",", "、", " ", "Q2", "2027年", "3月",
+                       "v2", "V3.1", "上线后"])
+    | st.integers(0, 2000).map(str)
+    | st.sampled_from(["İ", "ß", "ǅ", "\n"])  # letters whose lower case is longer, or other
+)
+_SENTENCES = st.lists(_PIECES, min_size=1, max_size=8).map("".join).filter(lambda t: t.strip())
+
+
+def _plan_of(statements: list[str]) -> Workbook:
+    return Workbook.from_dict({
+        "schema_version": 1,
+        "meta": {"team": "t", "product": "p", "product_type": "to_b", "cycle": {"year": 2027, "quarter": 1}},
+        "objectives": [{"id": f"O{i}", "statement": s} for i, s in enumerate(statements)],
+        "key_results": [{"id": f"KR{i}", "objective": f"O{i}", "statement": s} for i, s in enumerate(statements)],
+    })
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(statements=st.lists(_SENTENCES, min_size=1, max_size=6))
+def test_the_word_screens_never_hide_an_activity_or_jargon(statements):
+    """kr-is-activity, kr-jargon and o-jargon analyse only the sentences the word screens let
+    through (``_Context.word_hits``, ``may_be_activity``, ``_shape_is_activity``): the findings are
+    those of analysing every sentence."""
+    wb = _plan_of(statements)
+    report = check(wb, as_of=IN_CYCLE)
+    analysed = {kr.id: analyze_kr(kr.statement) for kr in wb.key_results}
+    assert {f.target for f in report.by_rule("kr-is-activity")} == {k for k, a in analysed.items() if a.is_activity}
+    assert {f.target for f in report.by_rule("kr-jargon")} == {k for k, a in analysed.items() if a.jargon}
+    o_jargon = {o.id for o in wb.objectives if analyze_kr(o.statement).jargon}
+    assert {f.target for f in report.by_rule("o-jargon")} == o_jargon
+
+
+def test_the_screens_also_hold_for_every_labelled_sentence():
+    sentences = [s["text"] for s in yaml.safe_load((ROOT / "tests" / "data" / "kr_sentences.yaml").read_text("utf-8"))["sentences"]]
+    test_the_word_screens_never_hide_an_activity_or_jargon.hypothesis.inner_test(statements=sentences)
+
+
+def test_findings_built_field_by_field_are_the_dataclass_s_own():
+    params = {"id": "KR1", "n": 3}
+    made: list[Finding] = []
+    fixed = {"rule": "kr-no-owner", "indicator": "T10-10", "severity": "error", "source": "s"}
+    assert checks_module._add_findings(made, [("KR1", params), ("O1", {})], fixed) == 2
+    plain = [Finding(target="KR1", params=params, **fixed), Finding(target="O1", **fixed)]
+    assert made == plain and [hash(f) for f in made] == [hash(f) for f in plain]
+    assert [repr(f) for f in made] == [repr(f) for f in plain] and made[0].params is params
+    assert [vars(f) for f in made] == [vars(f) for f in plain]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[0].target = "x"
+    row = {"id": "T10-1", "dimension": "d", "name_zh": "名", "name_en": "n", "scored": True, "dimension_zh": "维",
+           "dimension_en": "dim"}
+    built = checks_module._indicator_result(row, "warn", 2)
+    assert built == checks_module.IndicatorResult(status="warn", findings=2, **row)
+    assert vars(built) == vars(checks_module.IndicatorResult(status="warn", findings=2, **row))
+
+
+def test_a_changed_dataclass_stops_the_import_of_the_shortcut():
+    @dataclasses.dataclass(frozen=True)
+    class Grown:
+        rule: str
+        extra: int = 0
+
+    @dataclasses.dataclass(frozen=True)
+    class Checked:
+        rule: str
+
+        def __post_init__(self) -> None:
+            pass
+
+    @dataclasses.dataclass
+    class Thawed:
+        rule: str
+
+    assert checks_module._frozen_fields(Finding, checks_module._FINDING_FIELDS) == checks_module._FINDING_FIELDS
+    for cls in (Grown, Checked, Thawed):
+        with pytest.raises(RuntimeError, match="changed"):
+            checks_module._frozen_fields(cls, ("rule",))

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import okr_samples
-import okrlib
+from testkit import okr_samples
 from okrlib import SECTIONS
 from okrlib.storage import yaml_file
 from okrlib.cli import main

@@ -364,3 +364,140 @@ def test_jsonschema_imports_without_building_grammars():
     code = "import sys, jsonschema; print('rfc3987_syntax' in sys.modules, 'lark' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"], "jsonschema imports rfc3987_syntax/lark: see the jsonschema pin in pyproject.toml"
+
+
+# ---------------------------------------------------------------- the version, the test machinery
+
+
+def test_the_version_okrlib_prints_is_pyproject_s(pyproject):
+    from okrlib.words.version import VERSION
+
+    import okrlib
+
+    assert VERSION == pyproject["project"]["version"], "okrlib/words/version.py and pyproject.toml disagree"
+    assert okrlib.__version__ == VERSION
+
+
+def _imports_of(path: Path) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_tests_and_benchmarks_share_helpers_only_through_testkit():
+    """tests/ and benchmarks/ never import each other (test_benchmarks_smoke.py tests the
+    benchmarks: that is its subject) nor put each other on sys.path; what they share is testkit,
+    which imports neither."""
+    offenders = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        if path.name != "test_benchmarks_smoke.py" and "benchmarks" in _imports_of(path):
+            offenders.append(path.name)
+    for path in sorted((ROOT / "benchmarks").glob("*.py")):
+        if "tests" in _imports_of(path) or re.search(r"sys\.path.*tests", path.read_text(encoding="utf-8")):
+            offenders.append(f"benchmarks/{path.name}")
+    for path in sorted((ROOT / "testkit").glob("*.py")):
+        if _imports_of(path) & {"tests", "benchmarks"}:
+            offenders.append(f"testkit/{path.name}")
+    assert offenders == []
+    assert "testkit" in _imports_of(ROOT / "benchmarks" / "notebooks.py")  # the course day, as the tests run it
+
+
+def test_testkit_imports_from_the_repo_root_as_benchmarks_run_and_is_not_shipped(pyproject):
+    import fnmatch
+    import subprocess
+
+    code = "import testkit.course_day, testkit.strategies, testkit.okr_samples; print(testkit.course_day.ROOT)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert Path(out.strip()) == ROOT
+    assert "." in pyproject["tool"]["pytest"]["ini_options"]["pythonpath"]  # pytest finds it from anywhere
+    shipped = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert not any(fnmatch.fnmatch(name, pattern) for name in ("testkit", "testkit.strategies") for pattern in shipped)
+    assert any(fnmatch.fnmatch("okrlib.views", pattern) for pattern in shipped)
+
+
+GUARDED = '''
+import pytest
+
+
+def _launch_kaleido():
+    from okrlib.views import png
+
+    png.draw({"data": [], "layout": {}})
+
+
+def _launch_playwright():
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        p.chromium.launch(executable_path=os.environ["BROWSER_PATH"])
+
+
+def test_unmarked_kaleido():
+    with pytest.raises(RuntimeError, match="without @pytest.mark.browser"):
+        _launch_kaleido()
+
+
+def test_unmarked_caught():  # the code under test swallows the refusal: the test fails anyway
+    try:
+        _launch_kaleido()
+    except Exception:
+        pass
+
+
+def test_unmarked_playwright():
+    _launch_playwright()
+
+
+@pytest.mark.browser
+def test_marked_reaches_the_browser():
+    with pytest.raises(Exception) as failed:  # the stand-in exits at once: the start itself fails
+        _launch_kaleido()
+    assert "without @pytest.mark.browser" not in str(failed.value)
+
+
+@pytest.mark.browser
+def test_marked_playwright_reaches_the_browser():
+    with pytest.raises(Exception) as failed:
+        _launch_playwright()
+    assert "without @pytest.mark.browser" not in str(failed.value)
+'''
+
+
+def test_a_test_that_starts_chromium_without_the_browser_marker_fails(tmp_path):
+    """tests/conftest.py refuses a browser start (kaleido's, Playwright's) from a test without
+    @pytest.mark.browser. The browser here is a stand-in that exits at once: no Chromium runs."""
+    pytest.importorskip("kaleido")
+    pytest.importorskip("playwright")
+    import os
+    import shutil
+    import subprocess
+
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 3\n")
+    fake.chmod(0o755)
+    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "test_guarded.py").write_text(GUARDED, encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    browser: starts Chromium\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "test_guarded.py"],
+        capture_output=True, text=True, cwd=tmp_path, env=dict(os.environ, BROWSER_PATH=str(fake)), timeout=600,
+    )
+    outcomes: dict[str, set[str]] = {}
+    for outcome, name in re.findall(r"^(PASSED|FAILED|ERROR) test_guarded\.py::(\w+)", done.stdout, re.M):
+        outcomes.setdefault(name, set()).add(outcome)
+    assert set(outcomes) == {"test_unmarked_kaleido", "test_unmarked_caught", "test_unmarked_playwright",
+                             "test_marked_reaches_the_browser", "test_marked_playwright_reaches_the_browser"}, done.stdout
+    for name, seen in outcomes.items():
+        if "unmarked" in name:  # failed, at the call or at teardown, whatever the test did
+            assert seen & {"FAILED", "ERROR"}, (name, done.stdout[-3000:])
+        else:
+            assert seen == {"PASSED"}, (name, done.stdout[-3000:])
+    assert done.stdout.count("is not marked @pytest.mark.browser") >= 3

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import struct
 import sys
 from html.parser import HTMLParser
@@ -12,11 +14,14 @@ import pytest
 
 pytest.importorskip("plotly")
 
-import chart_samples as samples
+from testkit import chart_samples as samples
 from okrlib.course import cases
+from okrlib.words import numbers
+from okrlib.words import text as words
 from okrlib.words.resources import data_file
 from okrlib.method.checks import check
 from okrlib.views.export import ExportResult, export_all, png_problem, to_html
+from okrlib.views.report import to_markdown
 from okrlib.storage.tables import read_excel
 
 CFG = data_file("charts")
@@ -93,31 +98,43 @@ def test_html_colours_the_checklist_and_lists_findings_with_hints():
     case = cases.load("C1")
     report = case.check()
     page = to_html(case.workbook, report)
-    text = "".join(_parse(page).text)
+    shown = "".join(_parse(page).text)
     status = CFG["colors"]["status"]
     colour = {"pass": status["ok"], "warn": status["warning"], "fail": status["error"]}
-    word = {"pass": "通过", "warn": "注意", "fail": "未通过"}
     for ind in report.indicators:
-        badge = f'<span class="badge" style="background:{colour[ind.status]}">{word[ind.status]}</span>'
-        row = f"<td>{ind.name_zh}</td><td>{badge}</td>"
+        word = words.status(ind.status)  # 通过 / 警告 / 不通过, as in the forms and the exercises
+        badge = f'<span class="badge status status-{ind.status}" style="background:{colour[ind.status]}">{word}</span>'
+        row = f"<td>{html.escape(ind.name_zh)}</td><td>{badge}</td>"
         assert row in page, ind.id
     for f in report.findings:
-        assert f.message_zh.replace("\n", "") in text.replace("\n", "")
-        assert f.hint.replace("\n", "") in text.replace("\n", "")
-    assert f"{report.score:g}" in text
+        assert f.message_zh.replace("\n", "") in shown.replace("\n", "")
+        assert f.hint.replace("\n", "") in shown.replace("\n", "")
+    assert f"校验得分:{numbers.number(report.score)} / 100" in shown
 
 
-def test_html_shows_check_in_status_per_kr():
+def test_html_shows_each_krs_value_score_confidence_and_pace():
     case = cases.load("C5")
-    page = to_html(case.workbook, case.check(), as_of=case.as_of)
+    wb = case.workbook
+    page = to_html(wb, case.check(), as_of=case.as_of)
+    shown = "".join(_parse(page).text)
     from okrlib.method import scoring
 
-    frame = scoring.scores_frame(case.workbook, case.as_of)
+    reviewed = {sc.key_result: sc.score for sc in wb.review.scores}
+    frame = scoring.scores_frame(wb, case.as_of)
     for row in frame.itertuples():
         if isinstance(row.pace, str):
-            assert scoring.pace_label(row.pace) in page
-        if row.score == row.score and row.score is not None:
-            assert f"{row.score:.2f}" in page
+            colour = CFG["colors"]["pace"][row.pace]
+            assert f'style="background:{colour}">{scoring.pace_label(row.pace)}</span>' in page
+        if row.key_result in reviewed:  # the score given in M7's review
+            score = reviewed[row.key_result]
+            expected = f"{numbers.number(score, digits=2)} {scoring.band_label(scoring.band(score))}"
+        elif row.score == row.score and row.score is not None:  # else the progress, labelled so
+            expected = f"{numbers.number(row.score, digits=2)} {scoring.band_label(row.band)}(按进度)"
+        else:
+            continue
+        assert expected in shown, row.key_result
+        if row.value == row.value and row.value is not None:
+            assert numbers.quantity(row.value, row.unit or None) in shown
 
 
 def test_html_escapes_every_user_string():
@@ -138,6 +155,7 @@ def test_html_escapes_every_user_string():
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.browser  # `exported` draws the PNG with Chromium
 def test_export_all_writes_the_files_atomically(exported):
     wb, folder, result = exported
     assert isinstance(result, ExportResult) and isinstance(result, dict)
@@ -148,6 +166,7 @@ def test_export_all_writes_the_files_atomically(exported):
     assert leftovers == []
 
 
+@pytest.mark.browser  # `exported` draws the PNG with Chromium
 def test_exported_files_hold_the_whole_plan(exported):
     wb, folder, result = exported
     md = result["md"].read_text(encoding="utf-8")
@@ -158,6 +177,7 @@ def test_exported_files_hold_the_whole_plan(exported):
     assert read_excel(result["xlsx"]).to_dict() == wb.to_dict()
 
 
+@pytest.mark.browser  # `exported` draws the PNG with Chromium
 def test_export_all_writes_the_alignment_png_when_chromium_is_here(exported):
     if _chromium() is None:
         pytest.skip("no Chromium: install Debian's chromium (/usr/bin/chromium) or set BROWSER_PATH")
@@ -188,6 +208,27 @@ def test_export_all_without_kaleido_still_writes_the_rest(tmp_path, monkeypatch)
     assert "problems=" in repr(result)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["草稿.html", "草稿.md", "草稿.xlsx"]
     assert read_excel(result["xlsx"]).to_dict() == wb.to_dict()
+
+
+def test_export_all_writes_the_markdown_and_the_page_of_one_document(tmp_path, monkeypatch):
+    """The .md and the .html hold the same sections, from the same report and date."""
+    monkeypatch.setitem(sys.modules, "kaleido", None)  # no PNG, so no browser
+    case = cases.load("C5")
+    report = case.check()
+    result = export_all(case.workbook, tmp_path, report=report, as_of=case.as_of)
+    md = result["md"].read_text(encoding="utf-8")
+    page = result["html"].read_text(encoding="utf-8")
+    assert md == to_markdown(case.workbook, report, as_of=case.as_of)
+    assert page == to_html(case.workbook, report, as_of=case.as_of)
+    md_headings = re.findall(r"^## (.+)$", md, re.M)
+    assert md_headings == re.findall(r"<h2>(.+?)</h2>", page)
+    assert len(md_headings) == 13 and md_headings[5] == "6. OKR 校验"
+
+
+def test_png_messages_come_in_chinese_and_english(monkeypatch):
+    monkeypatch.setitem(sys.modules, "kaleido", None)
+    zh, en = words.both("takeaway.png_no_kaleido")
+    assert png_problem() == f"{zh} / {en}"
 
 
 def test_png_problem_names_a_missing_browser(monkeypatch):

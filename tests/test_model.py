@@ -447,3 +447,36 @@ def test_the_checker_and_the_kr_analyser_load_on_first_use() -> None:
     assert set(okrlib.__all__) >= {"check", "analyze_kr", "Workbook"}
     with pytest.raises(AttributeError):
         okrlib.no_such_thing  # noqa: B018
+
+
+# ---- the quick link check (model._links_hold) agrees with the row-by-row walk ------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from okrlib.plan import model as plan_model  # noqa: E402
+from testkit.strategies import workbooks  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(wb=workbooks(max_rows=4), data=st.data())
+def test_the_quick_link_check_agrees_with_the_row_by_row_walk(wb: Workbook, data) -> None:
+    """A plan broken in place (an id doubled, a link pointed elsewhere: assignment checks the
+    field, not the plan) gets from ``reference_problems`` exactly the problems of walking its
+    rows, which is what the raw data of the same plan gets."""
+    rows = [(section, row) for section, _, row in wb.iter_ids()]
+    links = [(row, name, is_list) for section, refs in plan_model._REFS.items()
+             for row in wb.rows(section) for name, _, is_list in refs]
+    for _ in range(data.draw(st.integers(0, 2))):
+        if rows and data.draw(st.booleans()):
+            (_, a), (_, b) = data.draw(st.sampled_from(rows)), data.draw(st.sampled_from(rows))
+            b.id = a.id
+        elif links:
+            row, name, is_list = data.draw(st.sampled_from(links))
+            target = data.draw(st.sampled_from([r.id for _, r in rows] + ["Nowhere1"]))
+            setattr(row, name, [target] if is_list else target)
+    walked = plan_model.reference_problems(wb.model_dump())
+    assert plan_model.reference_problems(wb) == walked
+    broken = {"okr_duplicate_id", "okr_unknown_ref", "okr_wrong_ref"}
+    if plan_model._links_hold(wb):
+        assert not [p for p in walked if p.code in broken]

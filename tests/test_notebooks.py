@@ -10,9 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import course_day
-import okrlib
 import pytest
+
+import okrlib
+from testkit import course_day
 
 ROOT = course_day.ROOT
 NOTEBOOKS = course_day.NOTEBOOKS
@@ -95,6 +96,7 @@ def day(tmp_path_factory) -> dict:
     return {"plan": plan, "runs": runs, "work": work}
 
 
+@pytest.mark.browser  # `day` runs M8, which draws the PNG with Chromium
 def test_the_plan_grows_through_the_day(day):
     from okrlib import check
 
@@ -109,11 +111,13 @@ def test_the_plan_grows_through_the_day(day):
     assert check(wb).score >= 70
 
 
+@pytest.mark.browser  # `day` runs M8, which draws the PNG with Chromium
 def test_the_day_ends_with_the_take_away_files(day):
     written = sorted(p.suffix for p in (day["work"] / "export").iterdir())
     assert {".md", ".html", ".xlsx"} <= set(written)
 
 
+@pytest.mark.browser  # `day` runs M8, which draws the PNG with Chromium
 def test_participants_never_see_the_instructor_s_analysis(day):
     from okrlib.course import cases
 
@@ -137,6 +141,7 @@ def test_instructors_see_the_analysis(tmp_path):
     assert cases.load("C1").instructor.expected_findings[0].rule in text
 
 
+@pytest.mark.browser  # M8 draws the PNG with Chromium
 def test_nbval_checks_the_notebooks_and_the_exercises(tmp_path):
     """As a participant opens them: default parameters, no samples (the exercises' plan is the
     course's plan file, ../notebooks/my-plan.yaml, created on first use)."""

@@ -15,7 +15,7 @@ from okrlib.course import reference
 from okrlib.method.checks import checklist, rule_table
 from okrlib.course.datasets import DataError
 
-from csv_edit import edit_cell
+from testkit.csv_edit import edit_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = ["T01", "T03", "T09", "T10", "T11", "T12", "T15", "T16", "T17", "T18"]

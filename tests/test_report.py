@@ -8,8 +8,10 @@ import sys
 
 import pytest
 
-import okr_samples
+from testkit import okr_samples
 from okrlib import Workbook
+from okrlib.course import cases
+from okrlib.words import numbers, text
 from okrlib.views.report import escape, to_markdown
 
 COURSE_ORDER = [
@@ -18,6 +20,7 @@ COURSE_ORDER = [
     "核心要素",
     "产品目标",
     "OKR",
+    "OKR 校验",
     "跨部门协同",
     "任务",
     "进展同步",
@@ -48,10 +51,12 @@ def _table_rows(md: str) -> list[list[str]]:
 def test_title_and_meta():
     md = to_markdown(okr_samples.plan())
     assert md.splitlines()[0] == "# 增长组 · 云盘 OKR 计划(2027Q1)"
-    assert "| 周期 | 2027Q1(2027-01-01 ~ 2027-03-31) |" in md
+    assert md.splitlines()[2] == "年度契约 / OKR 初稿"
+    assert "| 周期 | 2027Q1(2027-01-01 至 2027-03-31) |" in md
     assert "| 产品 | 云盘(To C 产品) |" in md
     assert "| 公司 | 星河科技 |" in md
     assert "| 规模 | 3 个目标(O),4 个关键结果(KR) |" in md
+    assert "| 截至 | 2027-01-15 |" in md  # the plan's latest check-in: scores and pace are as of then
     assert md.endswith("\n")
 
 
@@ -59,23 +64,45 @@ def test_sections_in_course_order():
     md = to_markdown(okr_samples.plan())
     headings = re.findall(r"^## (\d+)\. (.+)$", md, re.M)
     assert [h for _, h in headings] == COURSE_ORDER
-    assert [int(n) for n, _ in headings] == list(range(1, 13))
+    assert [int(n) for n, _ in headings] == list(range(1, 14))
 
 
 def test_company_goals_with_five_dimension_decode():
     section = _section(to_markdown(okr_samples.plan()), "公司目标")
     assert "| CG3 | 业务目标 | 年度收入增长 30% | CG2 |" in section
-    assert "**五维拆解**" in section
+    assert "### 五维拆解" in section
     assert "| CG3 | 付费用户规模扩大 | 转化率与续费率 | 研发人力 12 人 | 竞品降价 | 4/5 | 云盘是主要营收载体 |" in section
     for header in ("目标本质", "核心驱动因素", "资源约束", "风险点", "产品关联度(1-5)"):
         assert header in section
 
 
+def test_company_goal_chain_lists_each_goal_under_its_parent_with_the_product_goals_serving_it():
+    section = _section(to_markdown(okr_samples.plan()), "公司目标")
+    chain = section.split("### 公司目标链", 1)[1].strip().splitlines()
+    assert chain == [
+        "- 使命愿景 **CG1** 让每个团队轻松协作",
+        "  - 年度策略 **CG2** 拓展中小企业市场",
+        "    - 业务目标 **CG3** 年度收入增长 30%",
+        "      - 核心营收载体 **PG1** 提升付费转化",
+        "- 未关联",
+        "  - 技术试点 **PG2** AI 搜索试点",
+    ]
+
+
 def test_okr_tables_with_units_owner_due_dimension_and_trace():
     section = _section(to_markdown(okr_samples.plan()), "OKR")
     assert "### O1 让小团队愿意付费" in section
-    assert "| KR1.1 | 付费转化率从 2.5% 提升到 4% | 2.5 → 4 % | 李雷 | 2027-03-31 | 商业 | CG3 年度收入增长 30% |" in section
-    assert "| KR1.2 | 新用户 7 日留存 35% | 28 → 35 % | 韩梅梅 | — | 用户/客户 | CG3 年度收入增长 30% |" in section
+    assert (
+        "| 编号 | 关键结果 | 基线 → 目标 | 负责人 | 截止日期 | 维度 | 当前值 | 得分 | 信心指数(1-10) | 进度 | 溯源至公司目标 |"
+        in section
+    )
+    # KR1.1: reviewed 0.7 (M7); its latest check-in 2.8% at confidence 7, on pace on 2027-01-15
+    assert (
+        "| KR1.1 | 付费转化率从 2.5% 提升到 4% | 2.5 → 4% | 李雷 | 2027-03-31 | 商业 | 2.8% | 0.7 绿 | 7/10 | 正常推进 "
+        "| CG3 年度收入增长 30% |"
+    ) in section
+    assert "| KR1.2 | 新用户 7 日留存 35% | 28 → 35% | 韩梅梅 | — | 用户/客户 | — | — | — | — | CG3 年度收入增长 30% |" in section
+    assert "类型:承诺型 · 负责人:王敏 · 来源产品目标:PG1" in section
     assert (
         "溯源:目标(O) O1 → 产品目标 PG1 提升付费转化 → 公司目标 CG3 年度收入增长 30% → 公司目标 CG2 拓展中小企业市场"
         " → 公司目标 CG1 让每个团队轻松协作"
@@ -112,26 +139,43 @@ def test_other_sections_content():
     assert "| F2 | 内部 | 研发能力 | 同步引擎已重构 | — | +1 | — |" in _section(md, "内外部因素")
     assert "| E1 | 客户/用户群体 | 50 人以下小团队 | CG3 | — |" in _section(md, "核心要素")
     assert (
-        "| PG1 | 核心营收载体 | 提升付费转化 | 付费转化率 | 2.5 → 4 % | 2027-03-31 | 投入 100 / 回报 250 万元(ROI 150%) | CG3 |"
+        "| PG1 | 核心营收载体 | 提升付费转化 | 付费转化率 | 2.5 → 4% | 2027-03-31 | 投入 100 万元 / 回报 250 万元(ROI 150%) | CG3 |"
         in _section(md, "产品目标")
     )
     assert "| X1 | 市场部 | 投放预算 20 万 | — | 是 | KR1.1 |" in _section(md, "跨部门协同")
     assert "| T1 | KR1.1 | 改版付费页 | 李雷 | — | 进行中 |" in _section(md, "任务")
-    assert "| C1 | KR1.1 | 2027-01-15 | 2.8 | 7 | 改版上线 |" in _section(md, "进展同步")
-    assert "| R1 | 支付通道审批延迟 | 3 | 4 | 12 | 提前提交材料 | — | — |" in _section(md, "风险")
+    assert "| C1 | KR1.1 | 2027-01-15 | 2.8% | 7/10 | 改版上线 |" in _section(md, "进展同步")
+    assert "| R1 | 支付通道审批延迟 | 3 | 4 | 12 高 | 提前提交材料 | — | — |" in _section(md, "风险")
     assert "| A1 | 2027-02-01 | 下调留存目标 | 渠道结构变化 | — | KR1.2 | target:38 → 35 |" in _section(md, "调整记录")
     review = _section(md, "复盘")
-    assert "| KR1.1 | 付费转化率从 2.5% 提升到 4% | 0.70 | 接近目标 |" in review
-    assert "平均得分:0.70" in review
+    assert "| KR1.1 | 付费转化率从 2.5% 提升到 4% | 0.7 绿 | 接近目标 |" in review
+    assert "平均得分:0.7" in review
     assert "| N1 | 可复用资产 | 付费页 A/B 测试模板 | — |" in review
     assert "| P1 | 与市场部对齐投放节奏 | 王敏 | 2027-04-15 | — | — | 否 |" in _section(md, "一个月行动计划")
+
+
+def test_markdown_holds_the_checklist_with_status_words_findings_and_hints():
+    case = cases.load("C1")
+    report = case.check()
+    section = _section(to_markdown(case.workbook, report), "OKR 校验")
+    assert f"校验得分:{numbers.number(report.score)} / 100" in section
+    rows = _table_rows(section.split("### 校验发现", 1)[0])
+    for ind in report.indicators:
+        row = [escape(ind.dimension_zh), escape(ind.name_zh), text.status(ind.status), str(ind.findings)]
+        assert row in rows, ind.id
+    assert {r[2] for r in rows[1:]} <= {"通过", "警告", "不通过"}  # the words of every other surface
+    findings = section.split("### 校验发现", 1)[1]
+    for f in report.findings:
+        row = f"| {text.severity(f.severity)} | {escape(f.target)} | {escape(f.message_zh)} | {escape(f.hint)} |"
+        assert row in findings
 
 
 def test_empty_plan_shows_every_section_as_empty():
     wb = Workbook.new("空白组", "新产品", product_type="platform", year=2027)
     md = to_markdown(wb)
     for heading in COURSE_ORDER:
-        assert _section(md, heading).strip() == "(暂无)", heading
+        if heading != "OKR 校验":  # the checklist always has its indicators
+            assert _section(md, heading).strip() == "(暂无)", heading
     assert md.splitlines()[0] == "# 空白组 · 新产品 OKR 计划(2027)"
 
 
@@ -193,7 +237,7 @@ def test_pipes_do_not_break_tables():
         widths = {len(r) for r in rows}
         assert len(widths) == 1, block  # every row of a table has as many cells as its header
     kr_row = next(r for r in _table_rows(_section(md, "OKR")) if r[0] == "KR1.1")
-    assert len(kr_row) == 7
+    assert len(kr_row) == 11
     assert kr_row[3] == "李\\|雷"
     assert kr_row[2] == "2.5 → 4 &lt;u&gt;%&lt;/u&gt;"
 
@@ -208,10 +252,10 @@ def test_rendered_html_keeps_user_text_as_text():
     for markup in ("<em>粗", "<em>斜", "<strong>粗", "<s>删", "<del>删", "<code>code", "<h1>不是"):
         assert markup not in html
     assert '<a href="http://x"' not in html
-    # the KR row renders as one <tr> of seven cells, with the pipe and markup as literal text
+    # the KR row renders as one <tr> of eleven cells, with the pipe and markup as literal text
     row = next(tr for tr in re.findall(r"<tr>(.*?)</tr>", html, re.S) if "KR1.1" in tr)
     cells = re.findall(r"<td>(.*?)</td>", row, re.S)
-    assert len(cells) == 7
+    assert len(cells) == 11
     assert cells[1] == (
         "&lt;script&gt;alert(1)&lt;/script&gt; | *粗* _斜_ `code` [链接](http://x) ~~删~~ $x$ # &amp;amp; \\"
     )

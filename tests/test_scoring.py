@@ -16,7 +16,7 @@ import okrlib
 from okrlib import UnknownIdError, Workbook
 from okrlib.plan.model import Cycle, KeyResult, Objective
 from okrlib.method import scoring
-from strategies import workbooks
+from testkit.strategies import workbooks
 from okrlib.method.scoring import (
     band,
     confidence_band,
@@ -342,6 +342,84 @@ def test_a_kr_never_checked_in_is_stale_once_the_cycle_is_under_way() -> None:
     # after the cycle, age counts to its end only
     late = workbook([{"id": "K1", "target": 10}], [("K1", D(2027, 3, 25), 1, 5)])
     assert stale_checkins(late, D(2027, 6, 1)) == []
+
+
+# ---- the one-pass readings of the flags, held to the rules as written ------------------------
+
+_EDGES = st.sampled_from([D(2026, 12, 31), D(2027, 1, 1), D(2027, 1, 2), D(2027, 1, 16), D(2027, 3, 31), D(2027, 4, 1)])
+_NEAR_START = _EDGES | st.dates(D(2026, 12, 20), D(2027, 4, 10))  # 2027Q1, its edges, a little either side
+
+
+@st.composite
+def _tracked_plans(draw: st.DrawFn) -> Workbook:
+    """2027Q1 plans whose check-ins crowd the cycle's start: same-day pairs, drafts of 9 and 10."""
+    n_o = draw(st.integers(1, 3))
+    objectives = [{"id": f"O{i}", "statement": "o", "kind": draw(st.sampled_from(["committed", "aspirational"]))}
+                  for i in range(n_o)]
+    krs = []
+    for i in range(draw(st.integers(0, 6))):
+        kind = draw(st.sampled_from(["metric", "metric", "milestone", "baseline"]))
+        row = {"id": f"K{i}", "objective": f"O{draw(st.integers(0, n_o - 1))}", "type": kind, "target": 10}
+        if kind == "milestone":
+            row["target"] = draw(st.sampled_from([None, 1]))
+        krs.append(row)
+    checkins = [
+        (f"K{draw(st.integers(0, len(krs) - 1))}", draw(_NEAR_START), draw(st.sampled_from([None, 0, 1, 5, 10])),
+         draw(st.none() | st.integers(1, 10) | st.sampled_from([9, 10])))
+        for _ in range(draw(st.integers(0, 25) if krs else st.just(0)))
+    ]
+    return workbook([], checkins, objectives=objectives) if not krs else Workbook.from_dict(
+        {**workbook([], objectives=objectives).to_dict(), "key_results": [{"statement": "s", **k} for k in krs],
+         "checkins": [{"id": f"C{i}", "key_result": k, "date": d, "value": v, "confidence": c}
+                      for i, (k, d, v, c) in enumerate(checkins)]}
+    )
+
+
+_PLANS = _tracked_plans() | workbooks(max_rows=6)
+
+
+def _stale_by_the_rule(wb: Workbook, as_of: Optional[dt.date], limit: int) -> list[scoring.StaleFlag]:
+    """``stale_checkins`` as its docstring says it, KR by KR, with nothing skipped."""
+    as_of = scoring.reference_date(wb) if as_of is None else as_of
+    cycle = wb.meta.cycle
+    now = min(as_of, cycle.end_date)
+    if now <= cycle.start_date:
+        return []
+    flags = []
+    for kr in wb.key_results:
+        last = max((c.date for c in wb.checkins if c.key_result == kr.id and c.date <= as_of), default=None)
+        if kr.type != "metric" and scoring.kr_score_at(wb, kr.id, as_of) == 1.0:
+            continue  # a done milestone or baseline KR
+        age = (now - (cycle.start_date if last is None else last)).days
+        if age > limit:
+            flags.append(scoring.StaleFlag(kr.id, kr.objective, last, age, limit))
+    return flags
+
+
+@settings(max_examples=150, deadline=None)
+@given(wb=_PLANS, as_of=st.none() | _EDGES | _NEAR_START | st.dates(), limit=st.integers(-3, 40) | st.just(10**12))
+def test_stale_checkins_read_in_one_pass_give_what_the_rule_gives_kr_by_kr(wb, as_of, limit) -> None:
+    assert stale_checkins(wb, as_of, limit) == _stale_by_the_rule(wb, as_of, limit)
+
+
+@settings(max_examples=150, deadline=None)
+@given(wb=_PLANS, limit=st.none() | st.floats(0, 11) | st.sampled_from([8.0, 8.5, 9.0]))
+def test_draft_confidences_read_in_one_pass_give_what_the_rule_gives_kr_by_kr(wb, limit) -> None:
+    drafts = {kr.id: draft_confidence(wb, kr.id) for kr in wb.key_results}
+    drafts = {k: c for k, c in drafts.items() if c is not None}
+    assert scoring._draft_confidences(wb) == drafts
+    bound = 9 if limit is None else limit
+    flagged = []
+    for o in [None] + [o.id for o in wb.objectives]:
+        own = [drafts[kr.id] for kr in wb.key_results if kr.id in drafts and o in (None, kr.objective)]
+        expected = bool(own) and sum(own) / len(own) > bound + 1e-9
+        flag = sandbagging(wb, limit, o)
+        assert (flag is not None) == expected
+        if flag is not None:
+            assert flag.average == pytest.approx(sum(own) / len(own)) and list(flag.drafts.values()) == own
+            if o is not None:
+                flagged.append(flag)
+    assert scoring.sandbagging_by_objective(wb, limit) == flagged
 
 
 def _versions(adjustments_before=(), adjustments_after=()) -> tuple[Workbook, Workbook]:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import difflib
 import os
-import random
 import signal
 import stat
-import time
 from pathlib import Path
 
 import pytest
@@ -119,56 +117,69 @@ def test_an_invalid_workbook_is_not_saved_and_the_file_is_untouched(tmp_path: Pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"]
 
 
-def _save_forever(path: Path, versions: list[Workbook], done: int) -> None:  # pragma: no cover - child
-    i = 0
-    while True:
-        save(versions[i % 2], path)
-        os.write(done, b"1")  # tell the parent a save completed
-        i += 1
+# The child of the kill test: saves the plan of NEW over PATH and SIGKILLs itself at MOMENT --
+# "writing" (half the temporary file written), or a point atomic_write names (see _reached there).
+_KILLED_SAVE = """
+import os, signal, sys
+import okrlib
+from okrlib.storage import yaml_file
+
+moment, new, path = sys.argv[1:]
+wb = okrlib.load(new)
+die = lambda: os.kill(os.getpid(), signal.SIGKILL)
+if moment == "writing":
+    text = yaml_file.dumps(wb).encode("utf-8")
+
+    def write(handle):
+        handle.write(text[: len(text) // 2])
+        handle.flush()
+        os.fsync(handle.fileno())
+        die()
+
+    yaml_file.atomic_write(path, write, backup=True)
+else:
+    yaml_file._reached = lambda point: die() if point == moment else None
+    yaml_file.save(wb, path)
+"""
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_killing_a_save_leaves_the_old_or_the_new_version(tmp_path: Path, example: Workbook) -> None:
-    """A laptop lid closing mid-save must never cost a participant their plan."""
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+@pytest.mark.parametrize(
+    "moment, survivor",
+    [
+        ("writing", "old"),  # the new version half written to the temporary file
+        ("written", "old"),  # written and synced, not yet renamed over the plan
+        ("replaced", "new"),  # renamed, the folder not yet synced
+    ],
+)
+def test_killing_a_save_leaves_the_old_or_the_new_version(tmp_path: Path, example: Workbook, moment: str, survivor: str) -> None:
+    """A laptop lid closing mid-save must never cost a participant their plan: the save is
+    killed (SIGKILL, no clean-up) at each moment in turn, and leaves one whole version."""
+    import subprocess
+    import sys
+
+    old = example
     data = example.to_dict()
-    # a plan large enough that a save takes a while, so kills land inside one
-    kr = data["key_results"][0]
-    data["key_results"] += [dict(kr, id=f"KRX{i}", statement=f"指标 {i} 从 1 提升至 2" * 5) for i in range(250)]
-    old = Workbook.from_dict(data)
     data["key_results"][0]["target"] = 90
     new = Workbook.from_dict(data)
-    versions = [old, new]  # alike in size, so a kill is as likely to land in either save
-    texts = {dumps(v) for v in versions}
-    path = tmp_path / "plan.yaml"
+    path, side = tmp_path / "plans" / "plan.yaml", tmp_path / "new.yaml"
+    path.parent.mkdir()
     save(old, path)
-    rng = random.Random(7)
-    outcomes = set()
-    for _ in range(14):
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - child
-            try:
-                os.close(r)
-                _save_forever(path, versions, w)
-            finally:
-                os._exit(0)
-        os.close(w)
-        # let 1-3 saves complete, timing the last one, then kill somewhere inside the next
-        stamps = [time.perf_counter()]
-        for _ in range(rng.randint(1, 3)):
-            assert os.read(r, 1) == b"1"
-            stamps.append(time.perf_counter())
-        time.sleep(rng.uniform(0, 1.5 * (stamps[-1] - stamps[-2])))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(r)
-        text = path.read_text(encoding="utf-8")
-        assert text in texts, "the file was left half-written"
-        outcomes.add(text)
-        load(path)
-        if backup_path(path).exists():
-            assert backup_path(path).read_text(encoding="utf-8") in texts
-    assert len(outcomes) == 2, "both versions should have been seen after kills"
+    save(new, side)
+    done = subprocess.run([sys.executable, "-c", _KILLED_SAVE, moment, str(side), str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, f"the save was not killed at {moment!r}: {done.stderr[-2000:]}"
+    expected = old if survivor == "old" else new
+    assert path.read_text(encoding="utf-8") == dumps(expected)
+    assert load(path) == expected
+    if survivor == "new":
+        assert backup_path(path).read_text(encoding="utf-8") == dumps(old)  # the replaced version kept
+    elif backup_path(path).exists():
+        assert backup_path(path).read_text(encoding="utf-8") == dumps(old)
+    # what the crash leaves besides is hidden (a dot file) and no obstacle to the next save
+    assert {p.name for p in path.parent.iterdir() if not p.name.startswith(".")} <= {"plan.yaml", "plan.yaml.bak"}
+    save(new, path)
+    assert load(path) == new
 
 
 # ---- what a bad file says ------------------------------------------------------------------
@@ -284,7 +295,7 @@ def test_json_is_yaml_too(example: Workbook) -> None:
 # ---- any valid workbook survives the file -------------------------------------------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
-from strategies import workbooks  # noqa: E402
+from testkit.strategies import workbooks  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

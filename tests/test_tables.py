@@ -16,7 +16,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import Phase, given, settings
-from strategies import workbooks
+from hypothesis import strategies as st
+from testkit.strategies import workbooks
 
 import okrlib
 from okrlib import SECTIONS, Workbook, WorkbookError
@@ -220,6 +221,62 @@ def test_fast_frame_assembly_equals_the_public_constructor(wb: Workbook, monkeyp
     slow = frames(wb)
     for name in fast:
         pd.testing.assert_frame_equal(fast[name], slow[name])
+
+
+@settings(max_examples=30, deadline=None)
+@given(wb=workbooks(max_rows=4))
+def test_frames_built_with_the_shortcuts_are_those_of_public_pandas(wb: Workbook) -> None:
+    """Every column as ``frames`` builds it (own text and date arrays, private assembly) is the
+    frame public pandas builds from the rows' values."""
+    from okrlib.storage.tables import _SPECS
+
+    for name, df in frames(wb).items():
+        rows = [wb.meta] if name == "meta" else wb.rows(name)
+        plain = {}
+        for col in _SPECS[name]:
+            values = [row for row in rows]
+            for part in col.name.split("."):
+                values = [getattr(v, part) for v in values]
+            if col.kind in ("text", "id", "choice"):
+                plain[col.name] = pd.array(values, dtype=pd.Series(["x"]).dtype)
+            elif col.kind == "date":
+                plain[col.name] = np.array([np.datetime64("NaT") if v is None else np.datetime64(v) for v in values],
+                                           dtype="datetime64[us]")
+            else:
+                plain[col.name] = df[col.name].array  # numbers, flags, lists: built by public numpy and pandas
+        pd.testing.assert_frame_equal(df, pd.DataFrame(plain, index=pd.RangeIndex(len(rows))), obj=name)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.none() | st.dates(), max_size=12))
+def test_date_columns_are_what_numpy_makes_of_the_dates(values: list) -> None:
+    from okrlib.storage.tables import _date_array
+
+    plain = np.array([np.datetime64("NaT") if v is None else np.datetime64(v) for v in values], dtype="datetime64[us]")
+    np.testing.assert_array_equal(_date_array(values), plain)
+    assert _date_array(values).dtype == plain.dtype
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.none() | st.text(max_size=5), max_size=12))
+def test_text_columns_are_what_pd_array_makes_of_the_texts(values: list) -> None:
+    from okrlib.storage.tables import _TEXT_DTYPE, _text_array
+
+    made, plain = _text_array(values), pd.array(values, dtype=_TEXT_DTYPE)
+    pd.testing.assert_series_equal(pd.Series(made), pd.Series(plain))
+
+
+def test_the_private_pandas_constructor_behind_frames_is_still_there() -> None:
+    """The guard of ``_assemble``'s shortcut: were pandas to drop or change
+    ``DataFrame._from_arrays``, frames would quietly take the slower public road; this fails
+    instead, so that the shortcut is looked at again."""
+    import inspect
+
+    params = inspect.signature(pd.DataFrame._from_arrays).parameters
+    assert {"arrays", "columns", "index", "verify_integrity"} <= set(params)
+    arrays = [np.array([1, 2]), np.array([["a"], []], dtype=object)]
+    made = pd.DataFrame._from_arrays(arrays, columns=pd.Index(["x", "y"]), index=pd.RangeIndex(2), verify_integrity=False)
+    pd.testing.assert_frame_equal(made, pd.DataFrame({"x": arrays[0], "y": arrays[1]}))
 
 
 def test_editing_a_frame_leaves_the_workbook_alone(wb: Workbook) -> None:

@@ -53,3 +53,57 @@ def test_english_words_are_kept_whole_and_chinese_words_are_not_split():
 def test_a_branch_with_one_way_on_is_a_plain_run_of_characters():
     assert pattern(["degree"]) == r"d(?<![a-z].)egree(?![a-z])"
     assert pattern(["上线", "上架"]) == "上(?:架|线)"
+
+
+# ---- the analyser's shortcuts over these patterns give the plain answers ----------------------
+
+import pickle  # noqa: E402
+
+from okrlib.method import analyze  # noqa: E402
+
+
+def _analyser_pieces() -> st.SearchStrategy[str]:
+    t = analyze._tables()
+    words = sorted(t.lex_flags)
+    relative = sorted(list(t.relative) + list(t.tenths))
+    return st.lists(
+        st.sampled_from(words) | st.sampled_from(relative)
+        | st.sampled_from([",", ";", "。", "、", "\n", " and ", " while ", "以及", "并且", "同时", "并将", "并",
+                           "倍", "2x", "12x", "x", "3 times", "times", " ", "将", "从", "至", "%"])
+        | st.integers(0, 999).map(str) | st.text(alphabet="abxz 中文", max_size=4),
+        max_size=10,
+    ).map("".join).map(str.lower)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_analyser_pieces())
+def test_an_ascii_sentence_is_read_by_its_short_lexicon_as_by_the_whole_one(text):
+    """``lex_ascii_re`` holds only the words that start with an ASCII character: on ASCII text it
+    finds what ``lex_re`` finds, place by place."""
+    text = text.encode("ascii", "ignore").decode()
+    t = analyze._tables()
+    found = [(m.span(), m.group()) for m in t.lex_ascii_re.finditer(text)]
+    assert found == [(m.span(), m.group()) for m in t.lex_re.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_analyser_pieces())
+def test_the_one_scan_for_breaks_and_relative_phrases_never_says_no_wrongly(text):
+    """``split_or_relative`` and ``relative_pre`` screen the sentence before the exact scans: a
+    no from them is a no from the exact ones."""
+    t = analyze._tables()
+    if t.split_or_relative.search(text) is None:
+        assert t.clause_split.search(text) is None and analyze._relatives(text) == []
+    if t.relative_pre.search(text) is None:
+        assert t.relative_re.search(text) is None
+
+
+def test_an_analysis_built_field_by_field_is_the_dataclass_s_own():
+    values = dict(text="将留存率从 35% 提升至 42%", measurable=True, is_activity=False, dimension="user",
+                  metric="留存率", baseline=35.0, target=42.0, unit="%", direction="up", relative_change=None,
+                  activity_words=("上线",), jargon=())
+    made, plain = analyze._new_analysis(**values), analyze.KrAnalysis(**values)
+    assert made == plain and hash(made) == hash(plain) and repr(made) == repr(plain)
+    assert vars(made) == vars(plain) and pickle.loads(pickle.dumps(made)) == plain
+    assert analyze._KR_FIELDS == tuple(f for f in analyze.KrAnalysis.__dataclass_fields__)  # the import-time guard's list
+    assert analyze.analyze_kr_uncached(values["text"]) == analyze.analyze_kr(values["text"])

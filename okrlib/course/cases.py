@@ -207,13 +207,26 @@ def _info(meta: CaseFile) -> CaseInfo:
 _ID_LINE = re.compile(r"""^id:[ \t]*["']?([A-Za-z0-9_-]+)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
 
 
+def _id_line(text: str) -> Optional[str]:
+    """The case id a case.yaml's text names on its top-level ``id:`` line, read without parsing the
+    YAML; None when no such line can be seen.
+
+    Invariant: a name found is only a candidate, which ``_find`` confirms by reading that one file
+    (so a wrong one costs a read, never a wrong case), and a file whose line cannot be seen is
+    found by reading every file; tests/test_cases.py holds it to the YAML's own ``id`` over
+    generated declarations.
+    """
+    found = _ID_LINE.search(text)
+    return None if found is None else found.group(1)
+
+
 def _find(key: str, root: Path) -> tuple[Path, Optional[CaseFile], builtins.list[Problem]]:
     """The folder of case ``key`` (an id or a slug), with its case.yaml when already read.
 
-    A case.yaml is ~20 KB of YAML, ~20 ms to parse: finding C3 by reading every case's file
-    (and then its own again) cost a notebook ~0.1 s. Its top-level ``id:`` line names the
-    candidate, which is then read and confirmed; only a file whose id line cannot be seen
-    (an unusual spelling) makes this read them all, as before.
+    A folder named ``key`` is taken as it is. Otherwise each case.yaml's ``id:`` line
+    (``_id_line``) names a candidate, whose file alone is parsed, once, to confirm it; only when
+    no line names ``key`` are all the files parsed. Either way the case found is the one whose
+    parsed ``id`` is ``key`` (case-blind), and its file is parsed once.
     """
     folders = _folders(root)
     for folder in folders:
@@ -222,8 +235,8 @@ def _find(key: str, root: Path) -> tuple[Path, Optional[CaseFile], builtins.list
     lowered = key.lower()
     for folder in folders:
         text = (folder / "case.yaml").read_text(encoding="utf-8")
-        found = _ID_LINE.search(text)
-        if found is not None and found.group(1).lower() == lowered:
+        named = _id_line(text)
+        if named is not None and named.lower() == lowered:
             meta, problems = _read_case_file(folder, text)
             if meta is None or meta.id.lower() == lowered:  # a broken file: its own problems, not "unknown case"
                 return folder, meta, problems

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Optional, Uni
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from okrlib.words import text
 from okrlib.words.problems import OkrlibError, Problem, listing, problem, problems_from_validation_error
 
 if TYPE_CHECKING:  # pandas is imported when a table is read
@@ -143,7 +144,7 @@ class DataError(OkrlibError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return listing(self.problems, self.source, "数据", "the data")
+        return listing(self.problems, self.source, *text.both("labels.things.data"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,8 +170,10 @@ def _row_rule(expr: str) -> tuple[Any, tuple[str, ...]]:
     The grammar is the part of ``DataFrame.eval`` that declarations use -- arithmetic,
     comparisons, ``&``/``|``/``~``, ``abs(...)``, ``column.isna()``/``.notna()`` -- evaluated
     by Python on the columns' Series, so the result is what pandas' python engine gives, without
-    its parser (~5 ms an expression, ~60 expressions per course day). Anything else (other
-    calls, attributes, ``a < b < c``) is refused with the reason, as a broken declaration.
+    pandas' expression parser. Invariant: every check in the grammar gives what
+    ``DataFrame.eval`` gives (tests/test_datasets.py: every shipped check, and generated ones);
+    anything else (other calls, attributes, ``a < b < c``) is refused with the reason, as a
+    broken declaration, never run.
     """
     tree = ast.parse(expr, mode="eval")
     names: list[str] = []
@@ -391,8 +394,8 @@ def _frame(p: _Parsed) -> "pd.DataFrame":
     df = pd.DataFrame(data)
     df.index = pd.RangeIndex(len(df))
     # attrs hold only short strings: pandas deep-copies attrs into the result of every operation,
-    # so a per-row list here (the source row numbers) made each groupby or assign on a case table
-    # copy it again (0.1-0.4 s per notebook cell). Row numbers stay with the parse, for problems.
+    # so a per-row list here (the source row numbers) would be copied again by each groupby or
+    # assign on a case table. Row numbers stay with the parse, for problems.
     df.attrs["title"] = p.spec.title
     df.attrs["description"] = p.spec.description
     df.attrs["file"] = p.file

@@ -36,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, Union
 
-from okrlib.words import labels
+from okrlib.words import labels, numbers, text
 from okrlib.words.resources import data_file
 from okrlib.plan.model import Workbook
 
@@ -57,9 +57,29 @@ def spec(exercise: str) -> dict[str, Any]:
     return data_file("exercises")[exercise]
 
 
-def say(exercise: str, key: str, **values: Any) -> tuple[str, str]:
-    entry = spec(exercise)["messages"][key] if exercise != "common" else spec("common")[key]
-    return entry["zh"].format(**values), entry["en"].format(**values)
+class _Each(tuple):
+    """A value that reads differently in each language: ``(Chinese, English)``."""
+
+
+def _listed(items: Iterable[Any]) -> _Each:
+    """Names in a row, as each language lists them (``A、B`` / ``A, B``); items may be :class:`_Each`."""
+    items = list(items)
+    return _Each(text.join([i[n] if isinstance(i, _Each) else i for i in items], lang)  # type: ignore[arg-type]
+                 for n, lang in enumerate(("zh", "en")))
+
+
+def _both(key: str, **values: Any) -> tuple[str, str]:
+    """The words at ``key`` (``"exercises.X1.messages.real"``) in Chinese and English, filled
+    with ``values``; an :class:`_Each` value gives each language its own words."""
+    def pick(i: int) -> dict[str, Any]:
+        return {k: v[i] if isinstance(v, _Each) else v for k, v in values.items()}
+
+    return text.say(key, "zh", **pick(0)), text.say(key, "en", **pick(1))
+
+
+def _named(row_id: str, statement: str) -> _Each:
+    """A row named with its text: ``PG1「提升续费率」`` / ``PG1 '提升续费率'``."""
+    return _Each(_both("exercises.common.named", id=row_id, text=statement))
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,8 +101,8 @@ class Item:
         return self.zh if lang == "zh" else self.en
 
 
-def _item(exercise: str, key: str, ok: Optional[bool], **values: Any) -> Item:
-    zh, en = say(exercise, key, **values)
+def _item(key: str, ok: Optional[bool], **values: Any) -> Item:
+    zh, en = _both(key, **values)
     return Item(zh, en, ok)
 
 
@@ -132,14 +152,15 @@ class Feedback:
 
     def _status(self, lang: str) -> str:
         if self.passed:
-            return spec("common")["passed"][lang]
-        return spec("common")["not_passed"][lang].format(n=len(self.missing) or 1)
+            return text.say("exercises.common.passed", lang)  # type: ignore[arg-type]
+        return text.say("exercises.common.not_passed", lang, n=len(self.missing) or 1)  # type: ignore[arg-type]
 
     def text(self, lang: str = "zh") -> str:
         """The feedback as plain text."""
         mark = {True: "✓", False: "✗", None: "·"}
         title = self.title[0 if lang == "zh" else 1]
-        lines = [f"{title} — {self._status(lang)} ({spec('common')['score'][lang].format(score=self.score)})"]
+        score = text.say("exercises.common.score", lang, score=self.score)  # type: ignore[arg-type]
+        lines = [f"{title} — {self._status(lang)} ({score})"]
         for m in self.messages_zh if lang == "zh" else self.messages_en:
             lines.append(f"  {m}")
         for i in self.items:
@@ -149,7 +170,7 @@ class Feedback:
                 lines.append(f"      → {hint}")
         hints = self.hints_zh if lang == "zh" else self.hints_en
         if hints:
-            lines.append(f"  {spec('common')['hints'][lang]}:")
+            lines.append(f"  {text.say('exercises.common.hints', lang)}:")  # type: ignore[arg-type]
             lines += [f"    - {h}" for h in hints]
         return "\n".join(lines)
 
@@ -173,22 +194,22 @@ class Feedback:
         hints = "".join(f"<li>{e(h)}</li>" for h in self.hints_zh)
         table = ""
         if self.table is not None:
-            table = self.table.to_html(index=False, escape=True, na_rep="", border=0)
-        score = spec("common")["score"]["zh"].format(score=self.score)
+            table = numbers.table(self.table).to_html(index=False, escape=True, na_rep="", border=0)
+        score = text.say("exercises.common.score", score=self.score)
         return (
             f"<div class='okr-feedback' data-exercise='{e(self.exercise)}' data-passed='{str(self.passed).lower()}' "
             f"style='border-left:4px solid {colour};padding:4px 12px;margin:6px 0'>"
             f"<h4 style='margin:4px 0'>{e(self.title[0])} <span style='color:{colour}'>{e(self._status('zh'))}</span>"
             f" <span style='color:#475467;font-weight:400;font-size:0.9em'>{e(score)}</span></h4>"
             f"{msgs}<ul style='padding-left:0.4em'>{''.join(rows)}</ul>{table}"
-            + (f"<div><b>{e(spec('common')['hints']['zh'])}</b><ul>{hints}</ul></div>" if hints else "")
+            + (f"<div><b>{e(text.say('exercises.common.hints'))}</b><ul>{hints}</ul></div>" if hints else "")
             + "</div>"
         )
 
 
-def _missing(exercise: str, name: str) -> Feedback:
+def _missing(exercise: str, name: Any) -> Feedback:
     fb = Feedback(exercise)
-    zh, en = say("common", "missing_answer", name=name)
+    zh, en = _both("exercises.common.missing_answer", name=name)
     fb.items.append(Item(zh, en, False))
     return fb
 
@@ -214,8 +235,8 @@ def options(exercise: str, lang: str = "zh") -> "pd.DataFrame":
     """The options a participant chooses from (X1, X2), as a table: code and text."""
     import pandas as pd
 
-    rows = [{"代码" if lang == "zh" else "code": o["code"], "选项" if lang == "zh" else "option": o[lang]}
-            for o in spec(exercise)["options"]]
+    head = text.names("exercises.common.option_columns", lang)  # type: ignore[arg-type]
+    rows = [{head["code"]: o["code"], head["option"]: o[lang]} for o in spec(exercise)["options"]]
     df = pd.DataFrame(rows)
     df.attrs["title"] = spec(exercise)["title"][lang]
     return df
@@ -251,51 +272,52 @@ def x1(choice: Optional[str], reason: Optional[str] = None, mirror: Any = None, 
     """
     s = spec("X1")
     if _blank(choice) and _blank(reason) and not _texts(mirror):
-        return _missing("X1", "x1_choice、x1_reason、x1_mirror")
+        return _missing("X1", _listed(["x1_choice", "x1_reason", "x1_mirror"]))
     fb = Feedback("X1")
     expected, found = _case_key(case if case is not None else s["case"])
     opts = {o["code"]: o for o in s["options"]}
     core = next(o for o in s["options"] if o["role"] == "core")
     code = (choice or "").strip().upper()
     if _blank(choice):
-        fb.items.append(_item("X1", "not_real", False))
-        zh, en = say("common", "missing_answer", name="x1_choice")
+        fb.items.append(_item("exercises.X1.messages.not_real", False))
+        zh, en = _both("exercises.common.missing_answer", name="x1_choice")
         fb.items[-1].hint_zh, fb.items[-1].hint_en = zh, en
     elif code not in opts:
-        fb.items.append(_item("X1", "unknown_choice", False, choice=choice, codes="、".join(opts)))
+        fb.items.append(_item("exercises.X1.messages.unknown_choice", False, choice=choice, codes=_listed(opts)))
     else:
         opt = opts[code]
         confirmed = [r for r in opt["rules"] if r in expected and r in found]
         real = bool(confirmed)
-        it = _item("X1", "real" if real else "not_real", real)
+        it = _item("exercises.X1.messages.real" if real else "exercises.X1.messages.not_real", real)
         if real:
-            evidence = ";".join(dict.fromkeys(w for r in confirmed for w in expected[r]))
-            zh, en = say("X1", "real_evidence", evidence=evidence)
+            evidence = _Each(text.say("exercises.common.evidence_separator", lang).join(  # type: ignore[arg-type]
+                dict.fromkeys(w for r in confirmed for w in expected[r])) for lang in ("zh", "en"))
+            zh, en = _both("exercises.X1.messages.real_evidence", evidence=evidence)
             fb.message(zh, en)
         else:
             it.hint_zh, it.hint_en = opt["explain_zh"], opt["explain_en"]
         fb.items.append(it)
         is_core = opt["role"] == "core" and real
-        core_item = _item("X1", "core", True) if is_core else _item("X1", "not_core", False, core=core["zh"])
+        core_item = _item("exercises.X1.messages.core", True) if is_core else _item("exercises.X1.messages.not_core", False, core=core["zh"])
         if is_core:
             core_item.hint_zh, core_item.hint_en = opt["explain_zh"], opt["explain_en"]
         elif real:
             core_item.hint_zh, core_item.hint_en = opt["explain_zh"], opt["explain_en"]
         fb.items.append(core_item)
     if reason is not None and len(str(reason).strip()) >= s["reason_min_chars"]:
-        fb.items.append(_item("X1", "reason", True))
+        fb.items.append(_item("exercises.X1.messages.reason", True))
     else:
-        it = _item("X1", "reason", False)
-        it.hint_zh, it.hint_en = say("X1", "reason_missing")
+        it = _item("exercises.X1.messages.reason", False)
+        it.hint_zh, it.hint_en = _both("exercises.X1.messages.reason_missing")
         fb.items.append(it)
     notes = [m for m in _texts(mirror) if len(m) >= s["mirror_min_chars"]]
     if notes:
-        it = _item("X1", "mirror", True)
+        it = _item("exercises.X1.messages.mirror", True)
         fb.items.append(it)
     else:
-        zh, en = say("X1", "mirror_missing")
-        fb.items.append(Item(*say("X1", "mirror"), ok=False, hint_zh=zh, hint_en=en))
-    fb.hint(*say("X1", "mirror_hint"))
+        zh, en = _both("exercises.X1.messages.mirror_missing")
+        fb.items.append(Item(*_both("exercises.X1.messages.mirror"), ok=False, hint_zh=zh, hint_en=en))
+    fb.hint(*_both("exercises.X1.messages.mirror_hint"))
     return fb
 
 
@@ -309,7 +331,7 @@ def x2_workbook() -> Workbook:
     s = spec("X2")
     return Workbook.from_dict({
         "schema_version": 1,
-        "meta": {"team": "某公司产品组", "product": "某 App", "product_type": s["product_type"], "cycle": {"year": 2027, "quarter": 1}},
+        "meta": {"team": s["team"], "product": s["product"], "product_type": s["product_type"], "cycle": {"year": 2027, "quarter": 1}},
         "objectives": [{"id": "O1", "statement": s["objective"]}],
         "key_results": [{"id": "KR1", "objective": "O1", "statement": s["key_result"]}],
     })
@@ -325,18 +347,18 @@ def x2(problems: Optional[Iterable[str]], rewrite: Any = None) -> Feedback:
 
     s = spec("X2")
     if problems is None and not _texts(rewrite):
-        return _missing("X2", "x2_problems、x2_rewrite")
+        return _missing("X2", _listed(["x2_problems", "x2_rewrite"]))
     fb = Feedback("X2")
     report = check(x2_workbook())
     found = {f.rule for f in report.findings}
-    fb.message(*say("X2", "checker", rules=", ".join(sorted(found))))
+    fb.message(*_both("exercises.X2.messages.checker", rules=_listed(sorted(found))))
     opts = {o["code"]: o for o in s["options"]}
     chosen = [str(p).strip() for p in (problems or [])]
     for code in chosen:
         if code not in opts:
-            fb.items.append(_item("X2", "unknown", False, code=code, codes=", ".join(opts)))
+            fb.items.append(_item("exercises.X2.messages.unknown", False, code=code, codes=_listed(opts)))
     if problems is None:
-        zh, en = say("common", "missing_answer", name="x2_problems")
+        zh, en = _both("exercises.common.missing_answer", name="x2_problems")
         fb.items.append(Item(zh, en, False))
     else:
         for code, opt in opts.items():
@@ -347,30 +369,30 @@ def x2(problems: Optional[Iterable[str]], rewrite: Any = None) -> Feedback:
             elif true and opt.get("required"):
                 fb.items.append(Item(opt["missed_zh"], opt["missed_en"], False))
             elif true:
-                fb.items.append(Item(opt["zh"] + "(检查器也报出了这一条)", opt["en"] + " (the checker reports it too)", None))
+                fb.items.append(Item(*_both("exercises.X2.messages.also_found", option=_Each((opt["zh"], opt["en"]))), ok=None))
             elif picked:
                 fb.items.append(Item(opt["wrong_zh"], opt["wrong_en"], False))
     # the rewrite
     texts = _texts(rewrite)
     hint_zh, hint_en = suggest_outcome(analyze_kr(s["key_result"]))
-    fb.hint(say("X2", "hint", hint=hint_zh)[0], say("X2", "hint", hint=hint_en)[1])
+    fb.hint(_both("exercises.X2.messages.hint", hint=hint_zh)[0], _both("exercises.X2.messages.hint", hint=hint_en)[1])
     if not texts:
-        zh, en = say("X2", "rewrite_missing")
+        zh, en = _both("exercises.X2.messages.rewrite_missing")
         fb.items.append(Item(zh, en, False))
         return fb
-    number = lambda x: "—" if x is None else f"{x:.10g}"  # noqa: E731
-    for text in texts:
-        a = analyze_kr(text)
-        fb.message(*say("X2", "rewrite", text=text))
-        fb.items.append(_item("X2", "measurable" if a.measurable else "measurable_no", a.measurable))
-        fb.items.append(_item("X2", "outcome", True) if not a.is_activity
-                        else _item("X2", "outcome_no", False, words="、".join(a.activity_words)))
+    for sentence in texts:
+        a = analyze_kr(sentence)
+        fb.message(*_both("exercises.X2.messages.rewrite", text=sentence))
+        fb.items.append(_item("exercises.X2.messages.measurable" if a.measurable else "exercises.X2.messages.measurable_no", a.measurable))
+        fb.items.append(_item("exercises.X2.messages.outcome", True) if not a.is_activity
+                        else _item("exercises.X2.messages.outcome_no", False, words=_listed(a.activity_words)))
         has_numbers = a.baseline is not None and a.target is not None
-        fb.items.append(_item("X2", "baseline" if has_numbers else "baseline_no", has_numbers, metric=a.metric or "指标",
-                              baseline=number(a.baseline) + (a.unit or "" if a.baseline is not None else ""),
-                              target=number(a.target) + (a.unit or "" if a.target is not None else "")))
-        fb.items.append(_item("X2", "user_dimension", None) if a.dimension == "user" else _item("X2", "other_dimension", None))
-    fb.hint(*say("X2", "deadline_hint"))
+        metric = _Each((a.metric,) * 2) if a.metric else _Each(_both("exercises.X2.messages.metric_placeholder"))
+        fb.items.append(_item("exercises.X2.messages.baseline" if has_numbers else "exercises.X2.messages.baseline_no", has_numbers,
+                              metric=metric, baseline=numbers.quantity(a.baseline, a.unit),
+                              target=numbers.quantity(a.target, a.unit)))
+        fb.items.append(_item("exercises.X2.messages.user_dimension", None) if a.dimension == "user" else _item("exercises.X2.messages.other_dimension", None))
+    fb.hint(*_both("exercises.X2.messages.deadline_hint"))
     return fb
 
 
@@ -397,8 +419,13 @@ def _plan_path(plan: Any) -> Path:
     raise TypeError("the peer review is kept beside the plan file: pass the plan file (or its path), not a Workbook")
 
 
-def _choice(vocab: str, code: str) -> str:
-    return labels.choice(vocab, code) or code
+def _choice(vocab: str, code: str) -> _Each:
+    return _Each((labels.choice(vocab, code, "zh") or code, labels.choice(vocab, code, "en") or code))
+
+
+def _words(group: Mapping[str, Any], codes: Iterable[str]) -> _Each:
+    """Codes listed by their words in a data group (``{code: {zh, en}}``), in each language."""
+    return _listed(_Each((group[k]["zh"], group[k]["en"])) for k in codes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -413,36 +440,35 @@ def x3(plan: PlanLike) -> Feedback:
     fb = Feedback("X3")
     goals = [g for g in wb.company_goals if g.level == "business_goal"]
     if not goals:
-        fb.items.append(_item("X3", "business_goal_no", False))
+        fb.items.append(_item("exercises.X3.messages.business_goal_no", False))
     else:
-        fb.items.append(_item("X3", "business_goal", True))
+        fb.items.append(_item("exercises.X3.messages.business_goal", True))
         for g in goals:
             missing = [k for k in s["dimensions"] if _blank(getattr(g.decode, k))]
-            label = f"{g.id}「{g.statement}」"
+            label = _named(g.id, g.statement)
             if missing:
-                fb.items.append(_item("X3", "decode_no", False, goal=label,
-                                      missing="、".join(s["dimensions"][k]["zh"] for k in missing)))
-                fb.items[-1].en = say("X3", "decode_no", goal=label, missing=", ".join(s["dimensions"][k]["en"] for k in missing))[1]
+                fb.items.append(_item("exercises.X3.messages.decode_no", False, goal=label,
+                                      missing=_words(s["dimensions"], missing)))
             else:
-                fb.items.append(_item("X3", "decode", True, goal=label))
+                fb.items.append(_item("exercises.X3.messages.decode", True, goal=label))
     for side in ("internal", "external"):
         rows = [f for f in wb.factors if f.side == side]
         if rows:
-            cats = "、".join(dict.fromkeys(_choice("factor_category", f.category) for f in rows))
-            fb.items.append(_item("X3", side, True, n=len(rows), categories=cats))
+            cats = _listed(dict.fromkeys(_choice("factor_category", f.category) for f in rows))
+            fb.items.append(_item(f"exercises.X3.messages.{side}", True, n=len(rows), categories=cats))
         else:
-            fb.items.append(_item("X3", f"{side}_no", False))
+            fb.items.append(_item(f"exercises.X3.messages.{side}_no", False))
     unlinked = [f.id for f in wb.factors if not f.affects]
     if wb.factors:
-        fb.items.append(_item("X3", "factor_links_no", False, ids="、".join(unlinked)) if unlinked else _item("X3", "factor_links", True))
+        fb.items.append(_item("exercises.X3.messages.factor_links_no", False, ids=_listed(unlinked)) if unlinked else _item("exercises.X3.messages.factor_links", True))
     for kind in ("customer_segment", "core_feature", "business_metric"):
         rows = [e for e in wb.core_elements if e.kind == kind]
         name = _choice("element_kind", kind)
         if rows:
-            fb.items.append(_item("X3", "element", True, kind=name, items="、".join(e.description for e in rows)))
+            fb.items.append(_item("exercises.X3.messages.element", True, kind=name, items=_listed(e.description for e in rows)))
         else:
-            fb.items.append(_item("X3", "element_no", False, kind=name))
-    fb.hint(*say("X3", "hint"))
+            fb.items.append(_item("exercises.X3.messages.element_no", False, kind=name))
+    fb.hint(*_both("exercises.X3.messages.hint"))
     return fb
 
 
@@ -457,7 +483,7 @@ def x4(plan: PlanLike) -> Feedback:
     s = spec("X4")
     fb = Feedback("X4")
     if not wb.product_goals:
-        fb.items.append(_item("X4", "none", False))
+        fb.items.append(_item("exercises.X4.messages.none", False))
     start = wb.meta.cycle.start_date
     for g in wb.product_goals:
         missing = []
@@ -473,23 +499,21 @@ def x4(plan: PlanLike) -> Feedback:
             missing.append("roi")
         if g.derived_from is None:
             missing.append("derived_from")
-        label = f"{g.id}「{g.statement}」"
+        label = _named(g.id, g.statement)
         if missing:
-            it = _item("X4", "goal_no", False, goal=label, missing="、".join(s["fields"][k]["zh"] for k in missing))
-            it.en = say("X4", "goal_no", goal=label, missing=", ".join(s["fields"][k]["en"] for k in missing))[1]
-            fb.items.append(it)
+            fb.items.append(_item("exercises.X4.messages.goal_no", False, goal=label, missing=_words(s["fields"], missing)))
             continue
         ratio = g.roi.ratio
-        parts = [_choice("product_role", g.role), f"{g.metric} {g.baseline:g}→{g.target:g}{g.unit}",
-                 f"{g.deadline.isoformat()}", f"← {g.derived_from}"]
-        if ratio is not None:
-            parts.append(say("X4", "roi", ratio=ratio)[0])
-        fb.items.append(_item("X4", "goal", True, goal=label, summary=",".join(parts)))
+        summary = _Each(_both("exercises.X4.messages.summary" if ratio is None else "exercises.X4.messages.summary_roi",
+                              role=_choice("product_role", g.role), metric=g.metric,
+                              range=numbers.value_range(g.baseline, g.target, g.unit), deadline=g.deadline,
+                              source=g.derived_from, ratio=ratio))
+        fb.items.append(_item("exercises.X4.messages.goal", True, goal=label, summary=summary))
         if g.target == g.baseline:
-            fb.items.append(_item("X4", "direction", False, goal=label))
+            fb.items.append(_item("exercises.X4.messages.direction", False, goal=label))
         if g.deadline < start:
-            fb.items.append(_item("X4", "deadline_cycle", False, goal=label, deadline=g.deadline.isoformat(), start=start.isoformat()))
-    fb.hint(*say("X4", "hint"))
+            fb.items.append(_item("exercises.X4.messages.deadline_cycle", False, goal=label, deadline=g.deadline.isoformat(), start=start.isoformat()))
+    fb.hint(*_both("exercises.X4.messages.hint"))
     return fb
 
 
@@ -547,25 +571,25 @@ class PeerReview:
 
         name = (reviewer or "").strip()
         if not name:
-            raise ValueError(" / ".join(say("X5", "bad_reviewer")))
+            raise ValueError(" / ".join(_both("exercises.X5.messages.bad_reviewer")))
         new = []
         for indicator, score in scores.items():
             if indicator not in T10_INDICATORS:
-                raise ValueError(" / ".join(say("X5", "bad_indicator", indicator=indicator)))
+                raise ValueError(" / ".join(_both("exercises.X5.messages.bad_indicator", indicator=indicator)))
             ok = isinstance(score, int) and not isinstance(score, bool) or (isinstance(score, str) and score.strip() in ("0", "1", "2"))
             if not ok or int(score) not in (0, 1, 2):
-                raise ValueError(" / ".join(say("X5", "bad_score", indicator=indicator, score=score)))
+                raise ValueError(" / ".join(_both("exercises.X5.messages.bad_score", indicator=indicator, score=score)))
             new.append({"reviewer": name, "indicator": indicator, "score": int(score),
                         "comment": str((comments or {}).get(indicator, "") or "")})
         rows = [r for r in self.rows if r["reviewer"] != name] + sorted(new, key=lambda r: T10_INDICATORS.index(r["indicator"]))
 
         def write(handle: Any) -> None:
-            text = io.StringIO()
-            writer = csv.writer(text, lineterminator="\n")
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
             writer.writerow(_COLUMNS)
             for r in rows:
                 writer.writerow([_cell(r["reviewer"]), r["indicator"], r["score"], _cell(r["comment"])])
-            handle.write(text.getvalue().encode("utf-8"))
+            handle.write(buffer.getvalue().encode("utf-8"))
 
         atomic_write(self.path, write)
         self.rows = rows
@@ -576,15 +600,12 @@ class PeerReview:
 
         return pd.DataFrame(self.rows, columns=list(_COLUMNS))
 
-    def summary(self, report: Any = None) -> "pd.DataFrame":
-        """Per T10 indicator: the reviewers' mean (0-2), how many scored it, the checker's status and points."""
-        import pandas as pd
-
+    def _compared(self, report: Any = None) -> list[dict[str, Any]]:
+        """Per T10 indicator (column codes of exercises.yaml ``X5.columns``): the reviewers against the checker."""
         from okrlib.method.checks import check
 
         s = spec("X5")
         report = report if report is not None else check(_workbook(self.plan))
-        status_zh = {"pass": "通过", "warn": "警告", "fail": "不通过"}
         rows = []
         for ind in report.indicators:
             if ind.id not in T10_INDICATORS:
@@ -592,13 +613,25 @@ class PeerReview:
             given = [r["score"] for r in self.rows if r["indicator"] == ind.id]
             mean = round(sum(given) / len(given), 2) if given else None
             points = s["status_points"][ind.status]
-            rows.append({"指标": ind.id, "名称": ind.name_zh, "评审人数": len(given), "互评均分(0-2)": mean,
-                         "校验器": status_zh[ind.status], "校验器折分(0-2)": points,
-                         "差异": None if mean is None else round(mean - points, 2)})
-        return pd.DataFrame(rows)
+            rows.append({"indicator": ind.id, "name": ind.name_zh, "reviewers": len(given), "mean": mean,
+                         "checker": text.status(ind.status), "checker_points": points,
+                         "difference": None if mean is None else round(mean - points, 2), "status": ind.status})
+        return rows
+
+    def summary(self, report: Any = None) -> "pd.DataFrame":
+        """Per T10 indicator: the reviewers' mean (0-2), how many scored it, the checker's status and points."""
+        return _frame(self._compared(report), "exercises.X5.columns")
 
     def _repr_html_(self) -> str:
-        return self.summary().to_html(index=False, escape=True, na_rep="—", border=0)
+        return numbers.table(self.summary()).to_html(index=False, escape=True, na_rep=numbers.MISSING, border=0)
+
+
+def _frame(rows: list[dict[str, Any]], columns: str) -> "pd.DataFrame":
+    """Rows keyed by column codes, as a table headed by the words at ``columns`` (in that order)."""
+    import pandas as pd
+
+    head = text.names(columns)
+    return pd.DataFrame([{head[k]: row[k] for k in head} for row in rows], columns=list(head.values()))
 
 
 def peer_review(plan: Any, scores: Optional[Mapping[str, Mapping[str, Any]]] = None,
@@ -619,41 +652,43 @@ def x5(plan: PlanLike, review: Optional[PeerReview] = None, *, min_reviewers: in
     wb = _workbook(plan)
     fb = Feedback("X5")
     if not wb.objectives:
-        fb.items.append(_item("X5", "objective_no", False))
+        fb.items.append(_item("exercises.X5.messages.objective_no", False))
     else:
-        fb.items.append(_item("X5", "objective", True, ids="、".join(o.id for o in wb.objectives)))
+        fb.items.append(_item("exercises.X5.messages.objective", True, ids=_listed(o.id for o in wb.objectives)))
     for o in wb.objectives:
         n = len(wb.key_results_of(o.id))
-        fb.items.append(_item("X5", "kr_count" if 3 <= n <= 4 else "kr_count_no", 3 <= n <= 4, o=o.id, n=n))
+        fb.items.append(_item("exercises.X5.messages.kr_count" if 3 <= n <= 4 else "exercises.X5.messages.kr_count_no", 3 <= n <= 4, o=o.id, n=n))
     analyses = {kr.id: analyze_kr(kr.statement) for kr in wb.key_results}
     weak = [k for k, a in analyses.items() if a.is_activity or not a.measurable]
     if wb.key_results:
-        fb.items.append(_item("X5", "measurable_no", False, ids="、".join(weak)) if weak else _item("X5", "measurable", True))
+        fb.items.append(_item("exercises.X5.messages.measurable_no", False, ids=_listed(weak)) if weak else _item("exercises.X5.messages.measurable", True))
     report = check(wb)
     t10 = [i for i in report.indicators if i.id in T10_INDICATORS]
-    fb.items.append(_item("X5", "checker", None, score=report.score, fail=sum(i.status == "fail" for i in t10),
+    fb.items.append(_item("exercises.X5.messages.checker", None, score=report.score, fail=sum(i.status == "fail" for i in t10),
                           warn=sum(i.status == "warn" for i in t10)))
     review = review if review is not None else PeerReview(plan)
     complete = [r for r in review.reviewers if set(review.scores(r)) >= set(T10_INDICATORS)]
     if len(complete) >= min_reviewers:
-        fb.items.append(_item("X5", "reviewers", True, n=len(complete), names="、".join(complete)))
+        fb.items.append(_item("exercises.X5.messages.reviewers", True, n=len(complete), names=_listed(complete)))
     else:
-        names = (":" + "、".join(complete)) if complete else ""
-        fb.items.append(_item("X5", "reviewers_no", False, need=min_reviewers, n=len(complete), names=names))
+        names = _Each(_both("exercises.X5.messages.reviewer_names", names=_listed(complete))) if complete else ""
+        fb.items.append(_item("exercises.X5.messages.reviewers_no", False, need=min_reviewers, n=len(complete), names=names))
         for r in review.reviewers:
             left = [i for i in T10_INDICATORS if i not in review.scores(r)]
             if left:
-                fb.items.append(_item("X5", "incomplete", None, name=r, ids="、".join(left)))
+                fb.items.append(_item("exercises.X5.messages.incomplete", None, name=r, ids=_listed(left)))
     if review.rows:
-        table = review.summary(report)
-        fb.table = table
-        far = table[table["差异"].abs() >= s["disagree_at"]]
-        if len(far):
-            items = "、".join(f"{row['指标']}(互评 {row['互评均分(0-2)']:g},校验器{row['校验器']})" for _, row in far.iterrows())
-            fb.items.append(_item("X5", "disagree", None, items=items))
+        compared = review._compared(report)
+        fb.table = _frame(compared, "exercises.X5.columns")
+        far = [row for row in compared if row["difference"] is not None and abs(row["difference"]) >= s["disagree_at"]]
+        if far:
+            items = _listed(_Each(_both("exercises.X5.messages.disagree_item", indicator=row["indicator"], mean=row["mean"],
+                                        status=_Each((text.status(row["status"]), text.status(row["status"], "en")))))
+                            for row in far)
+            fb.items.append(_item("exercises.X5.messages.disagree", None, items=items))
         else:
-            fb.items.append(_item("X5", "agree", None))
-    fb.hint(*say("X5", "hint"))
+            fb.items.append(_item("exercises.X5.messages.agree", None))
+    fb.hint(*_both("exercises.X5.messages.hint"))
     return fb
 
 
@@ -662,10 +697,10 @@ def x5(plan: PlanLike, review: Optional[PeerReview] = None, *, min_reviewers: in
 # --------------------------------------------------------------------------------------------
 
 
-def _risk_type(text: str, words: Mapping[str, Sequence[str]]) -> Optional[str]:
+def _risk_type(said: str, words: Mapping[str, Sequence[str]]) -> Optional[str]:
     best, hits = None, 0
     for kind, ws in words.items():
-        n = sum(1 for w in ws if w in text)
+        n = sum(1 for w in ws if w in said)
         if n > hits:
             best, hits = kind, n
     return best
@@ -677,8 +712,6 @@ def x6(plan: PlanLike, risk_types: Optional[Mapping[str, str]] = None) -> Feedba
     ``risk_types``: ``{risk id: T15 change type}`` (研发资源不足, 需求变更, 市场变化, 目标变更,
     关键人员离开); a risk not named there is typed from the words of its description.
     """
-    import pandas as pd
-
     from okrlib.course import reference
 
     s = spec("X6")
@@ -687,33 +720,33 @@ def x6(plan: PlanLike, risk_types: Optional[Mapping[str, str]] = None) -> Feedba
     types = list(dict.fromkeys(str(t) for t in matrix["change_type"]))
     fb = Feedback("X6")
     n = len(wb.risks)
-    fb.items.append(_item("X6", "count" if n >= s["min_risks"] else "count_no", n >= s["min_risks"], n=n))
+    fb.items.append(_item("exercises.X6.messages.count" if n >= s["min_risks"] else "exercises.X6.messages.count_no", n >= s["min_risks"], n=n))
     rows = []
     for r in wb.risks:
         score = r.likelihood * r.impact
         named = (risk_types or {}).get(r.id)
         kind = named if named else _risk_type(r.description + " " + r.response, s["type_words"])
         match = matrix[(matrix["change_type"].astype(str) == str(kind)) & (matrix["score_min"] <= score) & (matrix["score_max"] >= score)]
-        severity = str(match.iloc[0]["severity"]) if len(match) else "—"
-        fb.items.append(_item("X6", "risk", None, id=r.id, text=r.description, likelihood=r.likelihood, impact=r.impact,
+        severity = str(match.iloc[0]["severity"]) if len(match) else numbers.MISSING
+        fb.items.append(_item("exercises.X6.messages.risk", None, id=r.id, text=r.description, likelihood=r.likelihood, impact=r.impact,
                               score=score, severity=severity))
-        fb.items.append(_item("X6", "response" if not _blank(r.response) else "response_no", not _blank(r.response), id=r.id))
-        fb.items.append(_item("X6", "owner" if not _blank(r.owner) else "owner_no", not _blank(r.owner), id=r.id))
-        fb.items.append(_item("X6", "link", True, id=r.id, target=r.relates_to) if r.relates_to else _item("X6", "link_no", False, id=r.id))
+        fb.items.append(_item("exercises.X6.messages.response" if not _blank(r.response) else "exercises.X6.messages.response_no", not _blank(r.response), id=r.id))
+        fb.items.append(_item("exercises.X6.messages.owner" if not _blank(r.owner) else "exercises.X6.messages.owner_no", not _blank(r.owner), id=r.id))
+        fb.items.append(_item("exercises.X6.messages.link", True, id=r.id, target=r.relates_to) if r.relates_to else _item("exercises.X6.messages.link_no", False, id=r.id))
         if named and named not in types:
-            fb.items.append(_item("X6", "bad_type", False, id=r.id, type=named, types="、".join(types)))
+            fb.items.append(_item("exercises.X6.messages.bad_type", False, id=r.id, type=named, types=_listed(types)))
         elif len(match):
             m = match.iloc[0]
-            fb.items.append(_item("X6", "matrix", True, id=r.id, type=kind, severity=severity, response=m["response"],
+            fb.items.append(_item("exercises.X6.messages.matrix", True, id=r.id, type=kind, severity=severity, response=m["response"],
                                   action=m["action"], decided_by=m["decided_by"]))
-            rows.append({"风险": r.id, "描述": r.description, "评分": score, "T15 类型": kind, "等级": severity,
-                         "矩阵应对": m["response"], "动作": m["action"], "决定人": m["decided_by"], "你的应对": r.response,
-                         "负责人": r.owner})
+            rows.append({"risk": r.id, "description": r.description, "score": score, "type": kind, "severity": severity,
+                         "matrix_response": m["response"], "action": m["action"], "decided_by": m["decided_by"],
+                         "response": r.response, "owner": r.owner})
         else:
-            fb.items.append(_item("X6", "matrix_no", False, id=r.id, types="、".join(types)))
+            fb.items.append(_item("exercises.X6.messages.matrix_no", False, id=r.id, types=_listed(types)))
     if rows:
-        fb.table = pd.DataFrame(rows)
-    fb.hint(*say("X6", "hint"))
+        fb.table = _frame(rows, "exercises.X6.columns")
+    fb.hint(*_both("exercises.X6.messages.hint"))
     return fb
 
 
@@ -734,19 +767,19 @@ def x7(plan: PlanLike, next_direction: Optional[str] = None) -> Feedback:
     for kind in ("reflection", "asset", "carry_forward"):
         ids = [n.id for n in notes if n.kind == kind]
         name = _choice("note_kind", kind)
-        fb.items.append(_item("X7", "kind", True, kind=name, ids="、".join(ids)) if ids else _item("X7", "kind_no", False, kind=name))
+        fb.items.append(_item("exercises.X7.messages.kind", True, kind=name, ids=_listed(ids)) if ids else _item("exercises.X7.messages.kind_no", False, kind=name))
     unlinked = [n.id for n in notes if not n.relates_to]
     if notes:
-        fb.items.append(_item("X7", "linked_no", False, ids="、".join(unlinked)) if unlinked else _item("X7", "linked", True))
-    text = (next_direction or "").strip()
-    if len(text) >= s["direction_min_chars"]:
-        fb.items.append(_item("X7", "direction", True))
+        fb.items.append(_item("exercises.X7.messages.linked_no", False, ids=_listed(unlinked)) if unlinked else _item("exercises.X7.messages.linked", True))
+    direction = (next_direction or "").strip()
+    if len(direction) >= s["direction_min_chars"]:
+        fb.items.append(_item("exercises.X7.messages.direction", True))
         known = {rid for _, rid, _ in wb.iter_ids()}
-        named = [w for w in dict.fromkeys(_ID_WORD.findall(text)) if w in known]
-        fb.items.append(_item("X7", "direction_link", None, ids="、".join(named)) if named else _item("X7", "direction_link_no", None))
+        named = [w for w in dict.fromkeys(_ID_WORD.findall(direction)) if w in known]
+        fb.items.append(_item("exercises.X7.messages.direction_link", None, ids=_listed(named)) if named else _item("exercises.X7.messages.direction_link_no", None))
     else:
-        fb.items.append(_item("X7", "direction_no", False))
-    fb.hint(*say("X7", "hint"))
+        fb.items.append(_item("exercises.X7.messages.direction_no", False))
+    fb.hint(*_both("exercises.X7.messages.hint"))
     return fb
 
 
@@ -774,19 +807,19 @@ def x8(plan: PlanLike, today: Any = None, *, days: Optional[int] = None) -> Feed
     fb = Feedback("X8")
     items = wb.action_plan
     n = len(items)
-    fb.items.append(_item("X8", "count" if n >= s["min_items"] else "count_no", n >= s["min_items"], n=n))
+    fb.items.append(_item("exercises.X8.messages.count" if n >= s["min_items"] else "exercises.X8.messages.count_no", n >= s["min_items"], n=n))
     for a in items:
-        fb.items.append(_item("X8", "owner", True, id=a.id, owner=a.owner) if not _blank(a.owner) else _item("X8", "owner_no", False, id=a.id))
+        fb.items.append(_item("exercises.X8.messages.owner", True, id=a.id, owner=a.owner) if not _blank(a.owner) else _item("exercises.X8.messages.owner_no", False, id=a.id))
         if a.due is None:
-            fb.items.append(_item("X8", "due_no", False, id=a.id))
+            fb.items.append(_item("exercises.X8.messages.due_no", False, id=a.id))
         elif a.due < day:
-            fb.items.append(_item("X8", "due_past", False, id=a.id, due=a.due.isoformat(), today=day.isoformat()))
+            fb.items.append(_item("exercises.X8.messages.due_past", False, id=a.id, due=a.due.isoformat(), today=day.isoformat()))
         elif a.due > last:
-            fb.items.append(_item("X8", "due_late", False, id=a.id, due=a.due.isoformat(), last=last.isoformat()))
+            fb.items.append(_item("exercises.X8.messages.due_late", False, id=a.id, due=a.due.isoformat(), last=last.isoformat()))
         else:
-            fb.items.append(_item("X8", "due", True, id=a.id, due=a.due.isoformat()))
+            fb.items.append(_item("exercises.X8.messages.due", True, id=a.id, due=a.due.isoformat()))
         ok = not _blank(a.success_measure)
-        fb.items.append(_item("X8", "measure" if ok else "measure_no", ok, id=a.id))
-        fb.items.append(_item("X8", "link", True, id=a.id, target=a.relates_to) if a.relates_to else _item("X8", "link_no", False, id=a.id))
-    fb.hint(*say("X8", "hint"))
+        fb.items.append(_item("exercises.X8.messages.measure" if ok else "exercises.X8.messages.measure_no", ok, id=a.id))
+        fb.items.append(_item("exercises.X8.messages.link", True, id=a.id, target=a.relates_to) if a.relates_to else _item("exercises.X8.messages.link_no", False, id=a.id))
+    fb.hint(*_both("exercises.X8.messages.hint"))
     return fb

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from okrlib.words import text
 from okrlib.words.resources import data_root
 from okrlib.course.cases import Source
 from okrlib.course.datasets import DataError, TableSpec, load_yaml, parse_specs, read_tables
@@ -173,5 +174,5 @@ def checklist_frame() -> "pd.DataFrame":
     for col in ("dimension", "indicator"):
         df[col] = pd.Categorical(df[col], categories=builtins.list(dict.fromkeys(df[col])))
     df.attrs["library"] = "T10"
-    df.attrs["title"] = "OKR 校验表"
+    df.attrs["title"] = text.say("labels.checklist_title")
     return df

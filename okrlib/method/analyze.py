@@ -32,7 +32,7 @@ Names: in "X 从 A 提升至 B" X is the name, whatever change or bound word it 
 P1 级以上线上事故) or number (职位发布后 14 天内获得面试的比例); the from word that a number follows
 introduces the baseline ("从注册到首次调用的中位时长从 3 天…"); a time phrase before 将 is no part of it.
 
-Performance: every pattern is compiled once from the data files, on first use (~0.4 s here);
+Performance: every pattern is compiled once from the data files, on first use;
 then a call is a handful of regular-expression scans: one scan for all five word lists
 (a trie-shaped regex; a smaller ASCII-only one for all-ASCII sentences), one for numbers
 (starting at a digit), one telling whether there is a clause break or relative phrase at all,
@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Iterable, Optional
 
+from okrlib.words import numbers
 from okrlib.words.resources import data_file
 from okrlib.method._trie import pattern as _alt
 
@@ -101,9 +102,9 @@ _ACT, _JAR, _DIR, _DIM, _DEL = 1, 2, 4, 8, 16
 def _lex(words: Iterable[str], extra: str = "") -> "re.Pattern[str]":
     """One compiled regex for a word list (plus ``extra`` regex alternatives placed first).
 
-    Measured here: one trie regex beats a pair of regexes (ASCII words behind a cheap
-    ``(?<![a-z])`` test / the rest) on Chinese text and loses on English; most course
-    sentences are Chinese, and the pair cost more in Python calls than it saved.
+    One trie regex, not a pair (ASCII words behind a ``(?<![a-z])`` test / the rest): most
+    course sentences are Chinese, where the single scan does less work than two
+    (benchmarks/README.md, "Why the tricks exist").
     """
     return re.compile("|".join(x for x in (extra, _alt(words)) if x))
 
@@ -169,9 +170,9 @@ class _Tables:
         # Either of the two above (still literal-first): most sentences have neither a clause
         # break nor a relative phrase, and then one scan tells both. It may say yes wrongly (the
         # caller then finds no break and no phrase, and builds the same single clause), never no
-        # wrongly; so it drops the cheap-to-lose checks that cost at many places (measured ~25 %
-        # faster): the ASCII words' start guard (an assertion at each b/c/d/h/i/t), and "2x" is
-        # found from the "x" (a digit at every place of a number would be a place to try).
+        # wrongly; so it drops the checks that cost at many places and are safe to lose: the
+        # ASCII words' start guard (an assertion at each b/c/d/h/i/t), and "2x" is found from
+        # the "x" (a digit at every place of a number would be a place to try).
         self.split_or_relative = re.compile(
             self.clause_split.pattern + "|" + _alt(list(self.relative) + list(self.tenths), start_guard=False)
             + r"|倍|times|x(?<=\dx)"
@@ -188,7 +189,7 @@ class _Tables:
 
     # The word lexicon is compiled on first use, not at start: forms read numbers ("300万") with
     # the tables above long before (or without) any KR sentence is analysed, and these regexes
-    # are most of the start-up cost (~0.2 s). cached_property stores each in the instance, so
+    # are most of the analyser's start-up cost. cached_property stores each in the instance, so
     # the analyser's hot path reads plain attributes.
 
     @cached_property
@@ -228,8 +229,8 @@ class _Tables:
         """The same scan for an all-ASCII sentence: only the words that start with an ASCII
         character (their trie branches are identical), so the same matches. Why: at each place
         the regex engine tries the top-level alternatives one after the other -- one per first
-        character, ~220 of them (mostly CJK) -- and an English sentence has many such places
-        (every letter that starts some word); ~4x faster on English sentences."""
+        character, some 220 of them (mostly CJK) -- and an English sentence has many such places
+        (every letter that starts some word)."""
         return re.compile(_alt(w for w in self.lex_flags if w[:1].isascii()))
 
 
@@ -252,13 +253,14 @@ def _tables() -> _Tables:
 def _cn_to_number(run: str) -> Optional[float]:
     """A Chinese numeral as a number: table look-up for one digit, cn2an for the rest.
 
-    Memoised: cn2an takes ~40 µs a numeral, and a course's numerals are few (三百万, 百分之八十).
+    Memoised: cn2an's parse is slow next to a table look-up, and a course's numerals are few
+    (三百万, 百分之八十), so each is parsed once.
     """
     t = _tables()
     if run in t.cn_digits:
         return float(t.cn_digits[run])
     try:
-        import cn2an  # imported here: it costs ~0.5 s, and most sentences never need it
+        import cn2an  # imported here: its import is heavy, and most sentences never need it
 
         return float(cn2an.cn2an(run, "smart"))
     except (ValueError, KeyError, IndexError, TypeError):
@@ -787,9 +789,10 @@ if tuple(KrAnalysis.__dataclass_fields__) != _KR_FIELDS:  # _new_analysis must s
 
 def _new_analysis(text, measurable, is_activity, dimension, metric, baseline, target, unit, direction,
                   relative_change, activity_words, jargon) -> KrAnalysis:
-    """``KrAnalysis(...)`` built ~2x faster: a frozen dataclass's ``__init__`` pays one
-    ``object.__setattr__`` call per field (12 here); filling the instance ``__dict__`` at once
-    gives the very same object (same fields, equality, hash, repr, pickle)."""
+    """``KrAnalysis(...)``, built by filling the instance ``__dict__`` at once instead of the frozen
+    dataclass's ``__init__``, which pays one ``object.__setattr__`` call per field (12 here).
+    Invariant: the very same object (same fields, equality, hash, repr, pickle); the check
+    above stops the import if the dataclass's fields are not ``_KR_FIELDS``."""
     a = _object_new(KrAnalysis)
     a.__dict__.update(
         text=text, measurable=measurable, is_activity=is_activity, dimension=dimension, metric=metric,
@@ -882,8 +885,7 @@ def _hints() -> tuple:
 def _fmt(value: Optional[float], unit: Optional[str], placeholder: str) -> str:
     if value is None:
         return placeholder
-    num = f"{value:,.10g}" if abs(value) >= 10000 else f"{value:.10g}"
-    return num + (unit or "")
+    return numbers.number(value) + (unit or "")  # the one formatter; the unit closes up, as in a KR sentence
 
 
 def suggest_outcome(analysis: KrAnalysis) -> tuple[str, str]:

@@ -37,6 +37,7 @@ This module imports no pandas at import time: ``CheckReport.frame()`` and
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -48,7 +49,7 @@ from itertools import accumulate, repeat
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, Sequence
 
-from okrlib.words import labels
+from okrlib.words import labels, numbers
 from okrlib.words.resources import data_file
 from okrlib.method._trie import pattern as _trie
 from okrlib.words.problems import OkrlibError
@@ -278,7 +279,7 @@ def load_profile(name: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)  # an import statement inside a function costs µs on every call (once per rule and plan)
+@lru_cache(maxsize=1)  # the import runs once, not on every call (once per rule and plan)
 def _analyzer() -> tuple[Callable[[str], Any], Callable[[Any], tuple[str, str]]]:
     """``(analyze_kr, suggest_outcome)`` of okrlib.method.analyze (imported when first needed)."""
     from okrlib.method.analyze import analyze_kr, suggest_outcome
@@ -441,41 +442,12 @@ class _Context:
         return {o.id for o in self.wb.objectives if o.kind == "aspirational"}
 
     @cached_property
-    def checkin_summary(self) -> tuple[dict[str, int], dict[str, int], dict[str, dt.date], bool]:
-        """From the check-ins: KR id -> its highest confidence, KR id -> the confidence of its first
-        rated check-in (by date, then file order) — both for the KRs of aspirational objectives
-        only —, KR id -> its latest date, and whether any check-in is dated on or before the
-        cycle's start.
-        """
-        highest: dict[str, int] = {}
-        first: dict[str, int] = {}
-        first_date: dict[str, dt.date] = {}
-        latest: dict[str, dt.date] = {}
-        start = self.cycle_start
-        early = False
-        rated = {kr.id for kr in self.wb.key_results if kr.objective in self.aspirational}
-        for c in self.wb.checkins:  # one pass, the fastest way in Python (sorting tuples is slower)
-            k, d, v = c.key_result, c.date, c.confidence
-            if k not in latest or d > latest[k]:
-                latest[k] = d
-            if d <= start:
-                early = True
-            if v is not None and k in rated:
-                if v > highest.get(k, 0):
-                    highest[k] = v
-                if k not in first_date or d < first_date[k]:
-                    first[k], first_date[k] = v, d
-        return highest, first, latest, early
-
-    @cached_property
     def departments(self) -> set[str]:
         return {x.department for x in self.wb.cross_dept}
 
 
 def _number(x: Optional[float]) -> str:
-    if x is None:
-        return "?"
-    return f"{x:g}" if isinstance(x, float) else str(x)
+    return numbers.number(x)  # the one formatter: 1,200,000, never 1.2e+06 (a hint is copied into a KR)
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -607,7 +579,7 @@ def _no_stretch(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         if wrong_way or relative < least:
             if kr.baseline:
                 ratio = change / abs(kr.baseline)
-                shown = f"{ratio:+.1%}" if abs(ratio) >= 0.01 or ratio == 0 else f"{ratio:+.2%}"
+                shown = numbers.percent(ratio, digits=1 if abs(ratio) >= 0.01 or ratio == 0 else 2, sign=True)
             else:
                 shown = _number(change)
             yield _kr(
@@ -617,33 +589,18 @@ def _no_stretch(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
                 target=_number(kr.target),
                 unit=kr.unit,
                 change=shown,
-                min_change=f"{least:.0%}",
+                min_change=numbers.percent(least, digits=0),
             )
 
 
 @rule("sandbagging")
 def _sandbagging(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
-    scoring = _scoring()
-    if not ctx.wb.checkins:
+    if not ctx.wb.checkins or not ctx.aspirational:
         return
-    limit = ctx.profile.get("sandbagging_confidence")
-    bound = float(limit if limit is not None else scoring.settings()["flags"]["sandbagging"]["max_average_draft_confidence"])
-    # okrlib.method.scoring's draft confidence is a KR's latest confidence dated on or before the cycle's
-    # start, else its first one. With no check-in that early, the first one is exact; otherwise
-    # the KR's highest bounds it. An objective whose mean bound is not above the limit cannot be
-    # flagged, and scoring (which builds its own index of the check-ins) is not asked.
-    highest, first, _, early = ctx.checkin_summary
-    if not early:
-        highest = first
-    for o in ctx.wb.objectives:
-        if o.id not in ctx.aspirational:
-            continue
-        tops = [highest[kr.id] for kr in ctx.krs_by_objective[o.id] if kr.id in highest]
-        if not tops or sum(tops) <= bound * len(tops):
-            continue
-        flag = scoring.sandbagging(ctx.wb, limit, o.id)
-        if flag is not None:
-            yield o.id, {"id": o.id, "confidence": f"{flag.average:.1f}/10", "limit": f"{flag.limit:g}/10"}
+    aspirational = [o.id for o in ctx.wb.objectives if o.id in ctx.aspirational]
+    for flag in _scoring().sandbagging_by_objective(ctx.wb, ctx.profile.get("sandbagging_confidence"), aspirational):
+        confidence, limit = numbers.number(flag.average, digits=1), numbers.number(flag.limit)
+        yield flag.objective, {"id": flag.objective, "confidence": f"{confidence}/10", "limit": f"{limit}/10"}
 
 
 # ---- 可量化性 ------------------------------------------------------------------------------
@@ -844,28 +801,11 @@ def _dimension_balance(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
 
 @rule("checkin-stale")
 def _stale(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
-    scoring = _scoring()
-    latest = ctx.checkin_summary[2]
-    # as_of by default: okrlib.method.scoring.reference_date (the latest check-in, else today), from the summary
-    as_of = ctx.as_of if ctx.as_of is not None else max(latest.values(), default=dt.date.today())
-    limit = ctx.profile.get("stale_days")
-    if limit is None:
-        limit = scoring.settings()["flags"]["stale_checkins"]["max_age_days"]
-    now = min(as_of, ctx.cycle_end)
-    if now <= ctx.cycle_start:
-        return
-    # Only a KR whose latest check-in (up to as_of) is older than the limit, or that has none,
-    # can be stale: when there is no such KR, okrlib.method.scoring need not be asked.
-    if any(d > as_of for d in latest.values()):  # check-ins after as_of do not count
-        latest = {}
-        for c in ctx.wb.checkins:
-            if c.date <= as_of and c.date > latest.get(c.key_result, dt.date.min):
-                latest[c.key_result] = c.date
-    oldest = now - dt.timedelta(days=int(limit))
-    if all(latest.get(kr.id, dt.date.min) >= oldest for kr in ctx.wb.key_results):
+    flags = _scoring().stale_checkins(ctx.wb, ctx.as_of, ctx.profile.get("stale_days"))
+    if not flags:
         return
     by_id = {kr.id: kr for kr in ctx.wb.key_results}
-    for flag in scoring.stale_checkins(ctx.wb, as_of, limit):
+    for flag in flags:
         kr = by_id[flag.key_result]
         last = flag.last_checkin.isoformat() if flag.last_checkin else None
         yield _kr(
@@ -1059,26 +999,62 @@ def check(
     compiled = _compiled(profile)
     ctx = _Context(workbook, load_profile(profile), as_of, previous)
     findings: list[Finding] = []
-    append = findings.append
-    new = object.__new__
     counts: dict[str, int] = {}
     worst: dict[str, int] = {}
     for rule_id, fn, indicator, severity, source in compiled:
-        before = len(findings)
-        fixed = {"rule": rule_id, "indicator": indicator, "severity": severity, "source": source}
-        for target, params in fn(ctx):
-            # Finding(rule_id, indicator, severity, target, source, params), without the frozen
-            # dataclass's per-field object.__setattr__ (a check can make 100,000 findings)
-            f = new(Finding)
-            d = f.__dict__
-            d.update(fixed)
-            d["target"] = target
-            d["params"] = params
-            append(f)
-        if len(findings) > before:
-            counts[rule_id] = len(findings) - before
+        made = _add_findings(findings, fn(ctx), {"rule": rule_id, "indicator": indicator, "severity": severity, "source": source})
+        if made:
+            counts[rule_id] = made
             worst[rule_id] = _RANK[severity]
     return _report(tuple(findings), counts, worst, profile)
+
+
+def _frozen_fields(cls: type, expected: tuple[str, ...]) -> tuple[str, ...]:
+    """``expected``, once it is checked to be exactly the fields of the frozen dataclass ``cls``, in
+    order, with nothing run at construction (no ``__post_init__``) and a plain instance
+    ``__dict__`` (no slots): what filling that ``__dict__`` at once relies on. Raises otherwise,
+    at import, so a changed dataclass cannot give half-built objects."""
+    found = tuple(f.name for f in dataclasses.fields(cls))
+    params = getattr(cls, "__dataclass_params__", None)
+    if found != expected or params is None or not params.frozen or hasattr(cls, "__post_init__") or "__slots__" in vars(cls):
+        raise RuntimeError(f"{cls.__name__} changed (fields {found}): update okrlib.method.checks, which builds it field by field")
+    return expected
+
+
+_FINDING_FIELDS = _frozen_fields(Finding, ("rule", "indicator", "severity", "target", "source", "params"))
+_INDICATOR_FIELDS = _frozen_fields(
+    IndicatorResult, ("id", "dimension", "name_zh", "name_en", "status", "findings", "scored", "dimension_zh", "dimension_en")
+)
+
+
+def _add_findings(out: list[Finding], found: Iterable[tuple[str, dict[str, Any]]], fixed: dict[str, Any]) -> int:
+    """Append ``Finding(**fixed, target=target, params=params)`` to ``out`` for each (target,
+    params) a rule found; return how many.
+
+    Invariant: each object is the one the dataclass's ``__init__`` builds (the same fields, equality,
+    hash and repr: tests/test_checks.py compares them), made by filling its ``__dict__`` at once
+    rather than by the frozen dataclass's one ``object.__setattr__`` per field; ``fixed`` holds
+    the other four fields of ``_FINDING_FIELDS``.
+    """
+    before = len(out)
+    append = out.append
+    new = object.__new__
+    for target, params in found:
+        f = new(Finding)
+        d = f.__dict__
+        d.update(fixed)
+        d["target"] = target
+        d["params"] = params
+        append(f)
+    return len(out) - before
+
+
+def _indicator_result(fixed: dict[str, Any], status: Status, findings: int) -> IndicatorResult:
+    """``IndicatorResult(**fixed, status=status, findings=findings)``, built as ``_add_findings``
+    builds a Finding (the same object; ``fixed`` holds the other fields of ``_INDICATOR_FIELDS``)."""
+    ind = object.__new__(IndicatorResult)
+    ind.__dict__.update(fixed, status=status, findings=findings)
+    return ind
 
 
 @lru_cache(maxsize=None)
@@ -1109,12 +1085,10 @@ def _report(findings: tuple[Finding, ...], counts: dict[str, int], worst: dict[s
     """The report of ``findings``: ``counts`` and ``worst`` (severity rank) per rule that fired."""
     indicators = []
     points = []
-    new = object.__new__
     for fixed, rules, scored in _indicator_table():
         rank = max(map(worst.get, rules, _ZEROS)) if worst else 0
         status: Status = "fail" if rank == 2 else "warn" if rank == 1 else "pass"
-        ind = new(IndicatorResult)  # a frozen dataclass, filled without its per-field __setattr__
-        ind.__dict__.update(fixed, status=status, findings=sum(map(counts.get, rules, _ZEROS)) if counts else 0)
+        ind = _indicator_result(fixed, status, sum(map(counts.get, rules, _ZEROS)) if counts else 0)
         indicators.append(ind)
         if scored:
             points.append(STATUS_POINTS[status])

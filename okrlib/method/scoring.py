@@ -48,6 +48,7 @@ __all__ = [
     "latest_checkin",
     "kr_score_at",
     "objective_score",
+    "scores_by_id",
     "band",
     "band_label",
     "expectation",
@@ -61,6 +62,7 @@ __all__ = [
     "confidence_rollup",
     "draft_confidence",
     "sandbagging",
+    "sandbagging_by_objective",
     "stale_checkins",
     "unlogged_changes",
     "adjustment_mismatches",
@@ -195,11 +197,11 @@ class _View:
     def objective(self, objective_id: str) -> Objective:
         found = self.objectives.get(objective_id)
         if found is None:
-            raise UnknownIdError(objective_id, "objectives", self._section_of(objective_id))
+            raise UnknownIdError(objective_id, "objectives", _section_of(self.wb, objective_id))
         return found
 
     def _section_of(self, rid: str) -> Optional[str]:
-        return next((s for s, i, _ in self.wb.iter_ids() if i == rid), None)
+        return _section_of(self.wb, rid)
 
     def history(self, kr_id: str, as_of: Optional[dt.date] = None) -> list[CheckIn]:
         """The KR's check-ins dated on or before ``as_of`` (all when None), oldest first."""
@@ -214,6 +216,18 @@ class _View:
     def score(self, kr_id: str, as_of: Optional[dt.date]) -> Optional[float]:
         found = self.latest_with_value(kr_id, as_of)
         return kr_score(self.kr(kr_id), None if found is None else found.value)
+
+
+def _section_of(wb: Workbook, rid: str) -> Optional[str]:
+    return next((s for s, i, _ in wb.iter_ids() if i == rid), None)
+
+
+def _objective(wb: Workbook, objective_id: str) -> Objective:
+    """The objective with this id; UnknownIdError (naming the section the id is in, if any) if none."""
+    for o in wb.objectives:
+        if o.id == objective_id:
+            return o
+    raise UnknownIdError(objective_id, "objectives", _section_of(wb, objective_id))
 
 
 def latest_checkin(wb: Workbook, kr_id: str, as_of: Optional[dt.date] = None) -> Optional[CheckIn]:
@@ -272,6 +286,17 @@ def _objective_score(view: _View, objective_id: str, as_of: Optional[dt.date]) -
         if s is not None:
             pairs.append((s, kr.weight))
     return _weighted_mean(pairs)
+
+
+def scores_by_id(wb: Workbook, as_of: Optional[dt.date] = None) -> dict[str, Optional[float]]:
+    """Every KR's ``kr_score_at`` and every objective's ``objective_score`` as of a date (None:
+    ``reference_date``), by id, from one index of the check-ins; None where nothing can be graded."""
+    when = reference_date(wb) if as_of is None else as_of
+    view = _View(wb)
+    out: dict[str, Optional[float]] = {kr.id: view.score(kr.id, when) for kr in wb.key_results}
+    for o in wb.objectives:
+        out[o.id] = _objective_score(view, o.id, when)
+    return out
 
 
 def band(score: float) -> Band:
@@ -528,20 +553,86 @@ def sandbagging(
     ``max_average`` overrides the limit (scoring.yaml ``flags.sandbagging``); ``objective_id``
     limits the look to one objective's KRs. KRs with no confidence are left out; None if none has.
     """
-    limit = settings()["flags"]["sandbagging"]["max_average_draft_confidence"] if max_average is None else max_average
-    view = _View(wb)
-    krs = view.wb.key_results if objective_id is None else view.wb.key_results_of(view.objective(objective_id).id)
-    drafts = {}
-    for kr in krs:
-        c = _draft_confidence(view, kr.id)
-        if c is not None:
-            drafts[kr.id] = c
-    if not drafts:
+    if objective_id is None:
+        krs = wb.key_results
+    else:
+        _objective(wb, objective_id)
+        krs = wb.key_results_of(objective_id)
+    drafts = _draft_confidences(wb, {kr.id for kr in krs})
+    return _sandbag_flag(objective_id, krs, drafts, _sandbag_limit(max_average))
+
+
+def sandbagging_by_objective(
+    wb: Workbook, max_average: Optional[float] = None, objective_ids: Optional[Iterable[str]] = None
+) -> list[SandbagFlag]:
+    """``sandbagging(wb, max_average, o)`` of each objective (of ``objective_ids``, default all, in
+    plan order) that is flagged: the checker's question about a whole plan, with the check-ins
+    read once for all the objectives instead of once per objective."""
+    wanted = [o.id for o in wb.objectives] if objective_ids is None else [_objective(wb, o).id for o in objective_ids]
+    krs_of: dict[str, list[KeyResult]] = {o: [] for o in wanted}
+    for kr in wb.key_results:
+        found = krs_of.get(kr.objective)
+        if found is not None:
+            found.append(kr)
+    drafts = _draft_confidences(wb, {kr.id for krs in krs_of.values() for kr in krs})
+    limit = _sandbag_limit(max_average)
+    flags = []
+    for o in wanted:
+        flag = _sandbag_flag(o, krs_of[o], drafts, limit)
+        if flag is not None:
+            flags.append(flag)
+    return flags
+
+
+def _sandbag_limit(max_average: Optional[float]) -> float:
+    if max_average is None:
+        return settings()["flags"]["sandbagging"]["max_average_draft_confidence"]
+    return max_average
+
+
+def _sandbag_flag(
+    objective_id: Optional[str], krs: Sequence[KeyResult], drafts: dict[str, int], limit: float
+) -> Optional[SandbagFlag]:
+    """The rule itself: the KRs' draft confidences (those that have one, in plan order), their mean
+    against the limit."""
+    own = {kr.id: drafts[kr.id] for kr in krs if kr.id in drafts}
+    if not own:
         return None
-    average = sum(drafts.values()) / len(drafts)
+    average = sum(own.values()) / len(own)
     if average > limit + _EPS:
-        return SandbagFlag(objective_id, average, float(limit), drafts)
+        return SandbagFlag(objective_id, average, float(limit), own)
     return None
+
+
+def _draft_confidences(wb: Workbook, wanted: Optional[set[str]] = None) -> dict[str, int]:
+    """KR id -> ``draft_confidence`` for every KR (of ``wanted``) that has one, in one pass over the
+    check-ins, where ``draft_confidence`` sorts each KR's history.
+
+    Invariant: the same answer as ``draft_confidence`` KR by KR (tests/test_scoring.py holds it to
+    that over generated plans): among a KR's rated check-ins, the latest dated on or before the
+    cycle's start (of one day's, the last in the file, as a stable sort leaves it), else the
+    first (of one day's, the first in the file).
+    """
+    start = wb.meta.cycle.start_date
+    early_date: dict[str, dt.date] = {}
+    early: dict[str, int] = {}
+    first_date: dict[str, dt.date] = {}
+    first: dict[str, int] = {}
+    for c in wb.checkins:
+        v = c.confidence
+        if v is None:
+            continue
+        k = c.key_result
+        if wanted is not None and k not in wanted:
+            continue
+        d = c.date
+        if d <= start:
+            if k not in early_date or d >= early_date[k]:
+                early_date[k], early[k] = d, v
+        elif k not in first_date or d < first_date[k]:  # a later one matters only with none that early
+            first_date[k], first[k] = d, v
+    first.update(early)
+    return first
 
 
 @dataclass(frozen=True)
@@ -555,7 +646,9 @@ class StaleFlag:
     max_age_days: int
 
 
-def stale_checkins(wb: Workbook, as_of: dt.date, max_age_days: Optional[int] = None) -> list[StaleFlag]:
+def stale_checkins(
+    wb: Workbook, as_of: Optional[dt.date] = None, max_age_days: Optional[int] = None
+) -> list[StaleFlag]:
     """KRs whose last check-in is more than ``max_age_days`` (14) days old on ``as_of``.
 
     The course syncs weekly (周同步, T14; Radical Focus re-scores confidence weekly), so 14 days is
@@ -564,24 +657,57 @@ def stale_checkins(wb: Workbook, as_of: dt.date, max_age_days: Optional[int] = N
     it is flagged once the cycle is more than ``max_age_days`` under way. Nothing is stale before
     the cycle starts, and no check-ins are due after it ends (age is counted to the end date at
     most). Done milestone and baseline KRs need no more check-ins and are never flagged.
-    Check-ins dated after ``as_of`` are ignored.
+    Check-ins dated after ``as_of`` are ignored; ``as_of`` None means ``reference_date(wb)``.
     """
     limit = settings()["flags"]["stale_checkins"]["max_age_days"] if max_age_days is None else max_age_days
+    latest, as_of = _last_checkin_dates(wb, as_of)
     cycle = wb.meta.cycle
     now = min(as_of, cycle.end_date)
     if now <= cycle.start_date:
         return []
-    view = _View(wb)
+    try:
+        oldest: Optional[dt.date] = now - dt.timedelta(days=int(limit))
+    except OverflowError:  # a limit beyond the calendar: every age is compared as it is
+        oldest = None
+    view: Optional[_View] = None
     flags = []
     for kr in wb.key_results:
-        history = view.history(kr.id, as_of)
-        if kr.type != "metric" and view.score(kr.id, as_of) == 1.0:
+        last = latest.get(kr.id)
+        since = cycle.start_date if last is None else last
+        if oldest is not None and since >= oldest:  # the same as age <= limit, without the subtraction
             continue
-        last = history[-1].date if history else None
-        age = (now - (last if last is not None else cycle.start_date)).days
-        if age > limit:
-            flags.append(StaleFlag(kr.id, kr.objective, last, age, int(limit)))
+        age = (now - since).days
+        if age <= limit:
+            continue
+        if kr.type != "metric":
+            view = _View(wb) if view is None else view  # sorted histories: only a milestone or baseline KR needs a score
+            if view.score(kr.id, as_of) == 1.0:
+                continue
+        flags.append(StaleFlag(kr.id, kr.objective, last, age, int(limit)))
     return flags
+
+
+def _last_checkin_dates(wb: Workbook, as_of: Optional[dt.date]) -> tuple[dict[str, dt.date], dt.date]:
+    """(KR id -> the date of its latest check-in dated on or before ``as_of``, ``as_of``), in one pass
+    over the check-ins; ``as_of`` None means ``reference_date(wb)``, found in the same pass."""
+    latest: dict[str, dt.date] = {}
+    get = latest.get
+    if as_of is None:
+        for c in wb.checkins:
+            d = c.date
+            k = c.key_result
+            last = get(k)
+            if last is None or d > last:
+                latest[k] = d
+        return latest, max(latest.values(), default=None) or dt.date.today()
+    for c in wb.checkins:
+        d = c.date
+        if d <= as_of:
+            k = c.key_result
+            last = get(k)
+            if last is None or d > last:
+                latest[k] = d
+    return latest, as_of
 
 
 @dataclass(frozen=True)

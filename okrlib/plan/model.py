@@ -65,9 +65,9 @@ TEXT_MAX = 16_000
 # Field types
 # --------------------------------------------------------------------------------------------
 
-# Field rules are regular expressions run by pydantic-core (Rust), not Python callbacks: a
-# workbook set of 100,000 key results validates in about a second this way. The Python side only
-# explains a failure, in okrlib.words.problems, through the explainers registered below.
+# Field rules are regular expressions run by pydantic-core (Rust), not Python callbacks, so a
+# valid value never enters Python (the benchmarks' validate figure rests on it). The Python side
+# only explains a failure, in okrlib.words.problems, through the explainers registered below.
 _C = r"\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff"  # control characters (tab and line feed allowed)
 _SEP = r",;，；、\n"  # separators of names in one table cell
 TEXT_PATTERN = rf"^[^{_C}]*$"
@@ -542,10 +542,13 @@ def _item_labels(section: str) -> tuple[str, str]:
 
 
 def _links_hold(workbook: "Workbook") -> bool:
-    """Fast check of a validated workbook's ids and links, with set operations in C.
+    """Whether a Workbook's ids are unique and every link names a row of the right section: the
+    question of ``reference_problems``'s walk, answered with set operations on whole columns.
 
-    Most workbooks are fine; only when this says no does ``reference_problems`` walk the rows
-    one by one to say exactly where.
+    Invariant: True only when the walk would find no doubled id and no broken link (a False may
+    be wrong: the walk then finds nothing), so ``reference_problems`` walks the rows, to say
+    exactly where, only after a no; tests/test_model.py holds the two answers equal over
+    generated plans broken in place.
     """
     ids: dict[str, set[str]] = {}
     total = 0
@@ -704,9 +707,10 @@ def bulk() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while many workbooks are read or built.
 
     Validation allocates millions of small objects and none of them is cyclic garbage, yet each
-    allocation burst makes the collector rescan everything already loaded: measured on 2,000
-    workbooks, loading them took 2.5 times as long with the collector running. Wrap a batch,
-    ``with bulk(): books = [load(p) for p in paths]``; the collector's state is restored after.
+    allocation burst makes the collector rescan everything already loaded, so a batch run with
+    the collector on pays again for every workbook read before (benchmarks/README.md has the
+    figure). Wrap a batch, ``with bulk(): books = [load(p) for p in paths]``; the collector's
+    state is restored after, and nothing is kept from collection for longer than the batch.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 
+from okrlib.words import text
 from okrlib.plan.editing import apply, changed_parts, delete
 from okrlib.plan.model import Workbook
 from okrlib.storage import yaml_file
@@ -25,7 +26,7 @@ class PlanFile:
     one form appears in the next form's drop-down without re-running a cell.
     """
 
-    def __init__(self, path: Union[str, Path], *, team: str = "我的团队", product: str = "我的产品",
+    def __init__(self, path: Union[str, Path], *, team: Optional[str] = None, product: Optional[str] = None,
                  product_type: str = "to_b", year: Optional[int] = None, quarter: Optional[int] = None) -> None:
         self.path = Path(path)
         self._listeners: list[tuple[Callable[[Workbook], None], Optional[frozenset[str]]]] = []
@@ -35,6 +36,8 @@ class PlanFile:
         if self.path.exists():
             self.workbook = yaml_file.load(self.path)  # a broken file raises, naming every problem
         else:
+            team = team if team is not None else text.say("labels.new_plan.team")
+            product = product if product is not None else text.say("labels.new_plan.product")
             self.workbook = Workbook.new(team, product, product_type, year or dt.date.today().year, quarter)
 
     def on_change(self, callback: Callable[[Workbook], None], parts: Optional[Iterable[str]] = None) -> None:

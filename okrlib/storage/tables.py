@@ -151,15 +151,33 @@ _NAT = np.iinfo(np.int64).min  # the integer behind NaT
 
 
 def _text_array(values: list[Any]) -> Any:
+    """A column of text (None: missing) in pandas' own text dtype.
+
+    Invariant: the same array as ``pd.array(values, dtype=_TEXT_DTYPE)`` (an object array
+    under pandas 2); tests/test_tables.py compares the two. It calls the dtype's own
+    ExtensionArray constructor, which ``pd.array`` would first look up for each column.
+    """
     out = np.empty(len(values), dtype=object)
     out[:] = values
     if _TEXT_ARRAY is None:
         return out
-    # The ExtensionArray constructor itself: pd.array() would spend 4x as long choosing it.
     return _TEXT_ARRAY._from_sequence(out, dtype=_TEXT_DTYPE)
 
 
 _TEXT_ARRAY = None if _TEXT_DTYPE == object else _TEXT_DTYPE.construct_array_type()
+
+
+def _date_array(values: list[Optional[dt.date]]) -> Any:
+    """A column of dates (None: NaT) as ``datetime64[us]``.
+
+    Invariant: the same array as ``np.array([np.datetime64(v) ...], dtype="datetime64[us]")``
+    with NaT for None (tests/test_tables.py compares them over generated dates, year 1 to 9999):
+    day numbers since 1970 viewed as ``datetime64[D]``, not numpy parsing each date object.
+    """
+    days = np.fromiter(
+        (_NAT if v is None else v.toordinal() - _EPOCH_ORDINAL for v in values), dtype=np.int64, count=len(values)
+    )
+    return days.view("datetime64[D]").astype(_DATE_DTYPE)
 
 
 def _column_array(values: list[Any], col: _Column) -> Any:
@@ -177,11 +195,7 @@ def _column_array(values: list[Any], col: _Column) -> Any:
     if kind == "bool":
         return np.array(values, dtype=bool)
     if kind == "date":
-        # Day numbers, then a view: numpy's own date-object parsing is ~15x slower.
-        days = np.fromiter(
-            (_NAT if v is None else v.toordinal() - _EPOCH_ORDINAL for v in values), dtype=np.int64, count=len(values)
-        )
-        return days.view("datetime64[D]").astype(_DATE_DTYPE)
+        return _date_array(values)
     out = np.empty(len(values), dtype=object)  # list: a copy per cell, so editing a frame never edits the model
     for i, value in enumerate(values):
         out[i] = list(value)
@@ -195,17 +209,18 @@ def _frame(rows: Sequence[Any], table: str) -> pd.DataFrame:
 
 
 _COLUMN_INDEX = {table: pd.Index([col.name for col in cols]) for table, cols in _SPECS.items()}
-"""Built once: making an Index of names costs more than the rest of a small frame."""
+"""Each table's column names, built once and copied into each frame."""
 
 
 def _assemble(names: pd.Index, arrays: list[Any], length: int) -> pd.DataFrame:
     """A DataFrame from finished, typed, equal-length columns.
 
-    ``DataFrame._from_arrays`` skips the checks and type inference that ``DataFrame(dict)``
-    runs on every column (4x the time of everything else in ``frames()``, which the
-    2,000-workbook benchmark measures); our arrays already have their final dtypes.
-    It is private, so any change in it falls back to the public constructor, which builds
-    the same frame (tests/test_tables.py compares the two).
+    Invariant: the frame ``pd.DataFrame(dict(zip(names, arrays)), index=RangeIndex(length))``
+    builds (tests/test_tables.py compares the two over generated plans). pandas' private
+    ``DataFrame._from_arrays`` builds it without the checks and type inference the public
+    constructor runs on every column, which these arrays, already in their final dtypes, do
+    not need. If a pandas release drops or changes it, frames still come from the public
+    constructor, and tests/test_tables.py fails so that the shortcut is looked at again.
     """
     if _FAST_ASSEMBLE:
         try:

@@ -199,6 +199,13 @@ def save(workbook: Workbook, path: PathLike, backup: bool = True) -> None:
     atomic_write(path, lambda handle: handle.write(dumps(workbook).encode("utf-8")), backup=backup)
 
 
+def _reached(point: str) -> None:
+    """A test seam, doing nothing: ``atomic_write`` calls it at ``"written"`` (the temporary file
+    complete, synced and about to be renamed; the old file still in place) and ``"replaced"``
+    (the new file in place). tests/test_store.py has a child process kill itself there, to
+    prove what a crash at each moment leaves."""
+
+
 def atomic_write(path: PathLike, write: Callable[[Any], Any], backup: bool = False) -> None:
     """Call ``write(binary_file)`` on a temporary file beside ``path``, then swap it into place.
 
@@ -224,7 +231,9 @@ def atomic_write(path: PathLike, write: Callable[[Any], Any], backup: bool = Fal
             existed = False
         if existed and backup:
             _keep_backup(path)
+        _reached("written")
         os.replace(tmp, path)
+        _reached("replaced")
     except BaseException:
         try:
             os.unlink(tmp)

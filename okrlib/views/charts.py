@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from okrlib.words import labels
-from okrlib.method import scoring
+from okrlib.words import labels, numbers, text
+from okrlib.method import alignment, scoring
 from okrlib.words.resources import data_file
 from okrlib.plan.model import Workbook
 
@@ -77,10 +77,6 @@ def reads(chart: str) -> Optional[frozenset[str]]:
     declared, redraw after any change."""
     parts = _cfg().get("reads", {}).get(chart)
     return None if parts is None else frozenset(parts) | {"meta"}
-
-
-def _word(key: str, lang: Lang) -> str:
-    return _cfg()["words"][key][lang]
 
 
 def _color(group: str, key: Optional[str] = None) -> str:
@@ -172,14 +168,15 @@ def _box_text(text: str, width: int, max_lines: int) -> tuple[str, bool]:
 
 def _title(wb: Workbook, key: str, lang: Lang, extra: str = "") -> str:
     meta = wb.meta
-    head = f"{_word(key, lang)} · {escape(meta.team)} · {escape(meta.product)}({escape(meta.cycle.label)})"
+    name = text.say(f"charts.words.{key}", lang)
+    head = f"{name} · {escape(meta.team)} · {escape(meta.product)}({escape(meta.cycle.label)})"
     return head + (f" · {extra}" if extra else "")
 
 
 def _empty(fig: go.Figure, lang: Lang) -> go.Figure:
     """An empty chart says so, instead of showing blank axes."""
     fig.add_annotation(
-        text=_word("none", lang), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 18}
+        text=text.say("charts.words.none", lang), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 18}
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
@@ -274,7 +271,6 @@ class _Node:
 
 
 _LEVEL_RANK = {"mission_vision": 0, "annual_strategy": 1, "business_goal": 2}
-_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 def _tree_nodes(wb: Workbook) -> tuple[dict[str, _Node], list[str], list[tuple[str, str]]]:
@@ -351,17 +347,6 @@ def _layout_tree(wb: Workbook, nodes: dict[str, _Node]) -> list[str]:
     return order
 
 
-def _worst_status(report: "CheckReport") -> dict[str, str]:
-    """target id -> ``error`` / ``warning`` (info findings do not count, as in the checker's status)."""
-    worst: dict[str, int] = {}
-    for f in report.findings:
-        rank = _SEVERITY_RANK.get(f.severity, 0)
-        if rank > worst.get(f.target, 0):
-            worst[f.target] = rank
-    names = {2: "error", 1: "warning"}
-    return {t: names[r] for t, r in worst.items() if r in names}
-
-
 def alignment_tree(
     wb: Workbook,
     report: Optional["CheckReport"] = None,
@@ -386,47 +371,19 @@ def alignment_tree(
     one marker trace per colour class, whose ``customdata`` are the node ids and whose ``meta``
     says ``{"kind": "nodes", "category": ..., "color": ...}``.
     """
-    if color_by not in ("status", "score"):
-        raise ValueError(f"color_by must be 'status' or 'score', not {color_by!r}")
+    # each node's class is decided in the core (okrlib.method.alignment); here only its colour and name
+    decided = alignment.node_classes(wb, color_by, report=report, as_of=as_of, lang=lang)
     cfg = _cfg()["tree"]
     nodes, _, columns = _tree_nodes(wb)
     order = _layout_tree(wb, nodes)
-
-    # colour class of every node
-    category: dict[str, str] = {}
-    detail: dict[str, list[str]] = defaultdict(list)
+    category, detail = decided.of, decided.detail
     if color_by == "status":
-        if report is None:
-            from okrlib.method.checks import check
-
-            report = check(wb, as_of=as_of)
-        status = _worst_status(report)
-        for f in report.findings:
-            if f.target in nodes and f.severity != "info" and len(detail[f.target]) < 5:
-                detail[f.target].append(f.message(lang))
-        for nid in nodes:
-            category[nid] = status.get(nid, "ok")
-        fill = {c: _color("status", c) for c in ("error", "warning", "ok")}
-        names = {c: _word(f"status_{c}", lang) for c in ("error", "warning", "ok")}
+        fill = {c: _color("status", c) for c in decided.classes}
+        names = {c: text.say(f"charts.words.status_{c}", lang) for c in decided.classes}
     else:
-        when = scoring.reference_date(wb) if as_of is None else as_of
-        scores: dict[str, Optional[float]] = {}
-        kr_frame = scoring.scores_frame(wb, when)
-        o_frame = scoring.objectives_frame(wb, when)
-        for key, value in zip(kr_frame["key_result"], kr_frame["score"]):
-            scores[key] = None if value is None or value != value else float(value)
-        for key, value in zip(o_frame["objective"], o_frame["score"]):
-            scores[key] = None if value is None or value != value else float(value)
-        for nid in nodes:
-            s = scores.get(nid)
-            category[nid] = "unscored" if s is None else scoring.band(s)
-            if s is not None:
-                detail[nid].append(f"{_word('score', lang)} {s:.2f}({scoring.band_label(scoring.band(s), lang)})")
-        bands = scoring.settings()["bands"]["order"]
-        fill = {b: _color("band", b) for b in bands}
-        fill["unscored"] = _color("unscored")
-        names = {b: scoring.band_label(b, lang) for b in bands}
-        names["unscored"] = _word("unscored", lang)
+        fill = {c: _color("unscored") if c == alignment.UNSCORED else _color("band", c) for c in decided.classes}
+        names = {c: text.say("charts.words.unscored", lang) if c == alignment.UNSCORED else scoring.band_label(c, lang)
+                 for c in decided.classes}
 
     gap_x, gap_y = cfg["column_gap"], cfg["row_gap"]
     fig = _figure(wb, "alignment_tree", lang)
@@ -449,9 +406,9 @@ def alignment_tree(
         head = f"<b>{escape(labels.item(n.section, lang))} {escape(n.id)}</b>"
         parts = [head, _wrap(n.statement, cfg["hover_wrap"])]
         if n.unlinked:
-            parts.append(f"<i>{_word('unlinked', lang)}</i>")
-        for text in detail.get(n.id, []):
-            parts.append("• " + _wrap(text, cfg["hover_wrap"]))
+            parts.append(f"<i>{text.say('charts.words.unlinked', lang)}</i>")
+        for said in detail.get(n.id, []):
+            parts.append("• " + _wrap(said, cfg["hover_wrap"]))
         return "<br>".join(parts)
 
     last = len(columns) - 1  # KRs: the leaves, labelled to their right where there is room
@@ -460,7 +417,7 @@ def alignment_tree(
     for cls in classes:
         if cls == "unlinked":
             members = [nodes[n] for n in order if nodes[n].unlinked]
-            color, line_colors, name = _color("unlinked"), [fill[category[m.id]] for m in members], _word("unlinked", lang)
+            color, line_colors, name = _color("unlinked"), [fill[category[m.id]] for m in members], text.say("charts.words.unlinked", lang)
             line_width = 3
         else:
             members = [nodes[n] for n in order if not nodes[n].unlinked and category[n] == cls]
@@ -488,7 +445,7 @@ def alignment_tree(
     # column headers
     for i, (kind, code) in enumerate(columns):
         if kind == "unlinked":
-            parts = [_word("unlinked", lang)]
+            parts = [text.say("charts.words.unlinked", lang)]
         elif kind == "goal_level":
             parts = [labels.section("company_goals", lang), labels.choice("goal_level", code, lang) or code]
         else:
@@ -533,7 +490,7 @@ def dimension_balance(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
     hovers = [_wrap(o.statement, 28) for o in wb.objectives]
     for dim in ["user", "business", "tech", "none"]:
         ys = [counts[o.id][dim] for o in wb.objectives]
-        name = _word("no_dimension", lang) if dim == "none" else labels.choice("kr_dimension", dim, lang)
+        name = text.say("charts.words.no_dimension", lang) if dim == "none" else labels.choice("kr_dimension", dim, lang)
         fig.add_trace(
             go.Bar(
                 x=xs, y=ys, name=escape(name), marker_color=_color("dimension", dim),
@@ -542,7 +499,7 @@ def dimension_balance(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
             )
         )
     fig.update_xaxes(title=labels.section("objectives", lang), type="category")
-    fig.update_yaxes(title=_word("kr_count", lang), dtick=1)
+    fig.update_yaxes(title=text.say("charts.words.kr_count", lang), dtick=1)
     return fig
 
 
@@ -553,7 +510,7 @@ def dimension_balance(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
 
 def _decode_cells(goal: Any, lang: Lang) -> list[tuple[str, str]]:
     d = goal.decode
-    rel = "" if d.relevance is None else f"{d.relevance}/5"
+    rel = "" if d.relevance is None else f"{numbers.number(d.relevance)}/5"
     if d.relevance_note:
         rel = f"{rel} {d.relevance_note}".strip()
     fields = [("essence", d.essence), ("drivers", d.drivers), ("constraints", d.constraints), ("risks", d.risks)]
@@ -581,10 +538,11 @@ def strategy_canvas(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
         rows.append((labels.section("company_goals", lang), [(title, g.statement)] + _decode_cells(g, lang)))
     for side, key in (("internal", "internal_factors"), ("external", "external_factors")):
         items = [f for f in wb.factors if f.side == side]
-        text = "\n".join(
-            f"[{labels.choice('factor_category', f.category, lang)} {f.impact:+d}] {f.description}" for f in items
+        listed = "\n".join(
+            f"[{labels.choice('factor_category', f.category, lang)} {numbers.number(f.impact, sign=True)}] {f.description}"
+            for f in items
         )
-        rows.append((_word(key, lang), [(_word(key, lang), text)]))
+        rows.append((text.say(f"charts.words.{key}", lang), [(text.say(f"charts.words.{key}", lang), listed)]))
     kinds = ["customer_segment", "core_feature", "business_metric"]
     rows.append(
         (
@@ -600,7 +558,7 @@ def strategy_canvas(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
     chunks = [pgs[i : i + per_row] for i in range(0, len(pgs), per_row)] or [[]]
     for chunk in chunks:
         cells = [(f"{labels.choice('product_role', p.role, lang)} {p.id}", p.statement) for p in chunk]
-        rows.append((_word("goal_roles", lang), cells or [(_word("goal_roles", lang), "")]))
+        rows.append((text.say("charts.words.goal_roles", lang), cells or [(text.say("charts.words.goal_roles", lang), "")]))
 
     margin = {"t": 70, "l": 16, "r": 16, "b": 16}
     inner = cfg["width"] - margin["l"] - margin["r"]
@@ -613,7 +571,7 @@ def strategy_canvas(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
     for r, (row_label, cells) in enumerate(rows):
         span = (inner - label_w) / len(cells)
         chars = max(4, int((span - gap - 2 * pad) / char_px))
-        bodies = [_box_text(body or "—", chars, cfg["box_lines"]) for _, body in cells]
+        bodies = [_box_text(body or numbers.MISSING, chars, cfg["box_lines"]) for _, body in cells]
         lines = max(b[0].count("<br>") + 1 for b in bodies)
         height = 2 * pad + (lines + 1) * line_px + gap
         top, bottom = y, y + height
@@ -631,7 +589,7 @@ def strategy_canvas(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
                 {"type": "rect", "x0": x0, "x1": x0 + span - gap, "y0": top, "y1": bottom - gap, "name": f"cell:{r}:{c}",
                  "fillcolor": _color("canvas_box"), "line": {"color": _color("grid_line"), "width": 1}, "layer": "below"}
             )
-            full = f"<b>{escape(title)}</b><br>{_wrap(body or '—', cfg['hover_wrap'])}"
+            full = f"<b>{escape(title)}</b><br>{_wrap(body or numbers.MISSING, cfg['hover_wrap'])}"
             notes.append(dict(
                 x=x0 + pad, y=top + pad, text=f"<b>{escape(_truncate(title, chars))}</b><br>{shown}",
                 showarrow=False, xanchor="left", yanchor="top", align="left", font={"size": char_px},
@@ -672,7 +630,7 @@ def factor_impacts(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
         cats = [escape(labels.choice("factor_category", f.category, lang)) for f in items]
         names = [escape(f"{f.id} {_truncate(f.description, 16)}") for f in items]
         hovers = [
-            f"<b>{escape(f.id)}</b> {n} {f.impact:+d}<br>{_wrap(f.description, 30)}"
+            f"<b>{escape(f.id)}</b> {n} {numbers.number(f.impact, sign=True)}<br>{_wrap(f.description, 30)}"
             + (f"<br>{escape(labels.field('factors', 'evidence', lang))}: {_wrap(f.evidence, 30)}" if f.evidence else "")
             for f, n in zip(items, cats)
         ]
@@ -734,26 +692,27 @@ def risk_matrix(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
     for b in (risk_band(band["min"]) for band in scoring.settings()["risk"]["bands"]):
         fig.add_trace(
             go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 14, "symbol": "square", "color": b["color"]},
-                       name=f"{_word('risk_band', lang)}: {b[lang]}", hoverinfo="skip", meta={"kind": "band", "band": b["code"]})
+                       name=f"{text.say('charts.words.risk_band', lang)}: {b[lang]}", hoverinfo="skip", meta={"kind": "band", "band": b["code"]})
         )
     cells: dict[tuple[int, int], list[Any]] = defaultdict(list)
     for r in wb.risks:
         cells[(r.likelihood, r.impact)].append(r)
-    xs, ys, text, hover, ids, bands = [], [], [], [], [], []
+    xs, ys, marks, hover, ids, bands = [], [], [], [], [], []
     L = lambda name: escape(labels.field("risks", name, lang))  # noqa: E731
     for (li, im), risks in sorted(cells.items()):
         for (dx, dy), r in zip(_spread(len(risks), cfg["jitter"]), risks):
             b = risk_band(r.score)
             xs.append(li + dx)
             ys.append(im + dy)
-            text.append(escape(r.id))
+            marks.append(escape(r.id))
             ids.append(r.id)
             bands.append(b["code"])
             lines = [
                 f"<b>{escape(r.id)}</b> {_wrap(r.description, 30)}",
-                f"{L('likelihood')} {r.likelihood} × {L('impact')} {r.impact} = {r.score}({escape(b[lang])})",
-                f"{L('response')}: {_wrap(r.response, 30) if r.response else '—'}",
-                f"{L('owner')}: {escape(r.owner) if r.owner else '—'}",
+                f"{L('likelihood')} {numbers.number(r.likelihood)} × {L('impact')} {numbers.number(r.impact)}"
+                f" = {numbers.number(r.score)}({escape(b[lang])})",
+                f"{L('response')}: {_wrap(r.response, 30) if r.response else numbers.MISSING}",
+                f"{L('owner')}: {escape(r.owner) if r.owner else numbers.MISSING}",
             ]
             if r.relates_to:
                 lines.append(f"{L('relates_to')}: {escape(r.relates_to)}")
@@ -761,14 +720,14 @@ def risk_matrix(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
     if wb.risks:
         fig.add_trace(
             go.Scatter(
-                x=xs, y=ys, mode="markers+text", text=text, textposition="top center",
+                x=xs, y=ys, mode="markers+text", text=marks, textposition="top center",
                 marker={"size": 12, "color": "white", "line": {"color": _color("node_line"), "width": 2}},
                 hovertext=hover, hoverinfo="text", customdata=ids, name=labels.section("risks", lang),
                 meta={"kind": "risks", "bands": bands}, showlegend=False,
             )
         )
     else:
-        fig.add_annotation(text=_word("none", lang), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+        fig.add_annotation(text=text.say("charts.words.none", lang), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
     fig.update_layout(shapes=shapes, width=760, height=600)
     fig.update_xaxes(range=[lo - 0.5, hi + 0.5], dtick=1, title=labels.field("risks", "likelihood", lang),
                      showgrid=False, zeroline=False)
@@ -796,7 +755,7 @@ def progress(wb: Workbook, as_of: Optional[dt.date] = None, *, lang: Lang = "zh"
     pace class; the expected line is a shape named ``expected``.
     """
     when = scoring.reference_date(wb) if as_of is None else as_of
-    fig = _figure(wb, "progress", lang, extra=f"{_word('as_of', lang)} {when.isoformat()}")
+    fig = _figure(wb, "progress", lang, extra=f"{text.say('charts.words.as_of', lang)} {numbers.date(when)}")
     if not wb.key_results:
         return _empty(fig, lang)
     frame = scoring.scores_frame(wb, when)
@@ -807,14 +766,14 @@ def progress(wb: Workbook, as_of: Optional[dt.date] = None, *, lang: Lang = "zh"
         part = frame[[(p if not _nan(p) else "none") == cls for p in frame["pace"]]]
         if part.empty:
             continue
-        name = _word("none", lang) if cls == "none" else scoring.pace_label(cls, lang)
+        name = text.say("charts.words.none", lang) if cls == "none" else scoring.pace_label(cls, lang)
         scores = [0.0 if _nan(s) else float(s) for s in part["score"]]
         hovers = []
         for kid, s, v in zip(part["key_result"], part["score"], part["value"]):
-            shown = "—" if _nan(s) else f"{s:.2f}"
-            value = "—" if _nan(v) else f"{v:g}"
+            shown = numbers.number(s, digits=2)  # a missing score or value reads —
+            value = numbers.number(v)
             hovers.append(
-                f"<b>{escape(kid)}</b> {_wrap(statements[kid], 30)}<br>{_word('score', lang)}: {shown}"
+                f"<b>{escape(kid)}</b> {_wrap(statements[kid], 30)}<br>{text.say('charts.words.score', lang)}: {shown}"
                 f"<br>{escape(labels.field('checkins', 'value', lang))}: {value}<br>{escape(name)}"
             )
         fig.add_trace(
@@ -830,11 +789,11 @@ def progress(wb: Workbook, as_of: Optional[dt.date] = None, *, lang: Lang = "zh"
     )
     fig.add_annotation(
         x=expected, y=1, yref="paper", yanchor="bottom", showarrow=False,
-        text=f"{_word('expected', lang)} {expected:.0%}",
+        text=f"{text.say('charts.words.expected', lang)} {numbers.percent(expected, digits=0)}",
     )
     order = [escape(k.id) for k in wb.key_results]
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", type="category")
-    fig.update_xaxes(range=[0, 1.05], title=_word("score", lang), tickformat=".1f")
+    fig.update_xaxes(range=[0, 1.05], title=text.say("charts.words.score", lang), tickformat=".1f")
     fig.update_layout(height=max(360, 30 * len(order) + 180), barmode="overlay")
     return fig
 
@@ -873,7 +832,7 @@ def confidence_trend(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
             go.Scatter(
                 x=[c.date for c in points], y=[c.confidence for c in points], mode="lines+markers", name=escape(kr.id),
                 hovertext=[
-                    f"<b>{escape(kr.id)}</b> {_wrap(statements[kr.id], 28)}<br>{c.date.isoformat()}: {c.confidence}/10"
+                    f"<b>{escape(kr.id)}</b> {_wrap(statements[kr.id], 28)}<br>{numbers.date(c.date)}: {numbers.number(c.confidence)}/10"
                     + (f"<br>{_wrap(c.note, 28)}" if c.note else "")
                     for c in points
                 ],
@@ -881,7 +840,7 @@ def confidence_trend(wb: Workbook, *, lang: Lang = "zh") -> go.Figure:
             )
         )
     if not by_kr:
-        fig.add_annotation(text=_word("none", lang), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+        fig.add_annotation(text=text.say("charts.words.none", lang), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
     fig.update_yaxes(range=[lo - 0.5, hi + 0.5], dtick=1, title=labels.field("checkins", "confidence", lang))
     fig.update_xaxes(title=labels.field("checkins", "date", lang))
     fig.update_layout(margin={"r": 90})
@@ -899,7 +858,7 @@ def score_distribution(wb: Workbook, as_of: Optional[dt.date] = None, *, lang: L
     when = scoring.reference_date(wb) if as_of is None else as_of
     frame = scoring.scores_frame(wb, when)
     scores = [float(s) for s in frame["score"] if not _nan(s)]
-    extra = f"{_word('as_of', lang)} {when.isoformat()} · {len(scores)}/{len(frame)}"
+    extra = f"{text.say('charts.words.as_of', lang)} {numbers.date(when)} · {numbers.number(len(scores))}/{numbers.number(len(frame))}"
     fig = _figure(wb, "score_distribution", lang, extra=extra, barmode="stack")
     size = _cfg()["histogram"]["bin_size"]
     n_bins = int(round(1.0 / size))
@@ -922,6 +881,6 @@ def score_distribution(wb: Workbook, as_of: Optional[dt.date] = None, *, lang: L
                 hovertemplate="%{x:.2f}: %{y}<extra></extra>",
             )
         )
-    fig.update_xaxes(range=[0, 1], dtick=size, title=_word("score", lang), tickformat=".1f")
-    fig.update_yaxes(title=_word("count", lang), dtick=1, rangemode="tozero")
+    fig.update_xaxes(range=[0, 1], dtick=size, title=text.say("charts.words.score", lang), tickformat=".1f")
+    fig.update_yaxes(title=text.say("charts.words.count", lang), dtick=1, rangemode="tozero")
     return fig

@@ -22,6 +22,7 @@ from typing import Any, Optional, Union
 import ipywidgets as W
 
 from okrlib.views.widgets import _STYLE, analysis_html, checklist_html, esc, show_in
+from okrlib.words import numbers, text
 
 __all__ = ["case_explorer", "team_plan", "okr_clinic", "plans_folder", "CaseExplorer", "TeamPlan", "OkrClinic"]
 
@@ -66,10 +67,19 @@ def _html(text: str) -> Any:
     return HTML(_STYLE + text)
 
 
-def _frame_html(df: Any, empty: str = "(无)") -> str:
+def _frame_html(df: Any, empty: str = "") -> str:
+    """A table for people (numbers through okrlib.words.numbers); ``empty`` (or 无) when it has no rows."""
     if df is None or len(df) == 0:
-        return f"<p class='okr-help'>{esc(empty)}</p>"
-    return df.to_html(index=False, escape=True, na_rep="", classes="okr-table", border=0)
+        return f"<p class='okr-help'>{esc(empty or text.say('ui.dashboards.none'))}</p>"
+    return numbers.table(df).to_html(index=False, escape=True, na_rep="", classes="okr-table", border=0)
+
+
+def _table(rows: list[dict[str, Any]], columns: str) -> Any:
+    """Rows keyed by column codes as a DataFrame headed by the words at ``columns``."""
+    import pandas as pd
+
+    head = text.names(columns)
+    return pd.DataFrame([{head[k]: row[k] for k in head} for row in rows], columns=list(head.values()))
 
 
 class CaseExplorer:
@@ -82,7 +92,8 @@ class CaseExplorer:
         infos = cases.list()
         self.chooser = W.Dropdown(options=[(f"{c.id} {c.title}", c.id) for c in infos], value=infos[0].id,
                                   layout=W.Layout(width="48em"))
-        titles = ["案例故事", "对齐与进展", "校验结果"] + (["讲师分析"] if role == "instructor" else [])
+        tabs = text.names("ui.dashboards.case_tabs")
+        titles = [tabs["story"], tabs["alignment"], tabs["checks"]] + ([tabs["instructor"]] if role == "instructor" else [])
         self.tabs = _Tabs(titles)
         tabs = self.tabs.tab
         self.chooser.observe(lambda c: self.show(c["new"]), names="value")
@@ -121,10 +132,10 @@ class TeamPlan:
     def __init__(self, folder: Optional[Union[str, Path]] = None) -> None:
         self.folder = Path(folder) if folder else plans_folder()
         self.chooser = W.Dropdown(layout=W.Layout(width="36em"))
-        self.reload = W.Button(description="刷新文件列表", icon="refresh")
+        self.reload = W.Button(description=text.say("ui.dashboards.reload"), icon="refresh")
         self.reload.on_click(lambda _: self.refresh_files())
         self.head = W.HTML()
-        self.tabs = _Tabs(["目标链条", "对齐图", "得分与信心", "风险", "行动计划"])
+        self.tabs = _Tabs(list(text.names("ui.dashboards.plan_tabs").values()))
         tabs = self.tabs.tab
         self.chooser.observe(lambda c: self.show(c["new"]), names="value")
         self.widget = W.VBox([W.HTML(_STYLE), W.HBox([self.chooser, self.reload]), self.head, tabs])
@@ -137,7 +148,7 @@ class TeamPlan:
         files = self.files()
         self.chooser.options = [(p.name, str(p)) for p in files]
         if not files:
-            self.head.value = f"<p class='okr-bad'>文件夹 {esc(self.folder)} 中没有计划文件(*.yaml)。</p>"
+            self.head.value = f"<p class='okr-bad'>{esc(text.say('ui.dashboards.no_plans', folder=str(self.folder)))}</p>"
         elif self.chooser.value is None:
             self.chooser.value = str(files[0])
 
@@ -154,7 +165,8 @@ class TeamPlan:
             wb = yaml_file.load(path)
         except WorkbookError as exc:
             items = "".join(f"<li>{esc(p)}</li>" for p in exc.problems)
-            self.head.value = _STYLE + f"<p class='okr-bad'>{esc(Path(path).name)} 无法读取:</p><ul>{items}</ul>"
+            unreadable = text.say("ui.dashboards.unreadable", file=Path(path).name)
+            self.head.value = _STYLE + f"<p class='okr-bad'>{esc(unreadable)}</p><ul>{items}</ul>"
             for i in range(len(self.tabs.outputs)):
                 self.tabs.set(i, lambda: ())
             return
@@ -162,25 +174,27 @@ class TeamPlan:
         report = check(wb)
         meta = wb.meta
         self.head.value = _STYLE + (f"<h3>{esc(meta.team)} · {esc(meta.product)}</h3>"
-                                    f"<div class='okr-help'>{esc(meta.company)} · 校验得分 {report.score:g} / 100</div>")
+                                    f"<div class='okr-help'>{esc(meta.company)} · "
+                                    f"{esc(text.say('ui.dashboards.score', score=report.score))}</div>")
         items = []
         for trace in wb.traces().values():
             steps = " → ".join(f"<b>{esc(s.id)}</b> {esc(s.statement)}" for s in trace.steps)
-            broken = "" if trace.complete else " <span class='okr-bad'>(链条断开)</span>"
+            broken = "" if trace.complete else f" <span class='okr-bad'>{esc(text.say('ui.dashboards.broken'))}</span>"
             items.append(f"<li>{steps}{broken}</li>")
-        self.tabs.set(0, lambda: (_html(f"<ul>{''.join(items)}</ul>" if items else "<p>还没有 KR。</p>"),))
+        no_krs = text.say("ui.dashboards.no_krs")
+        self.tabs.set(0, lambda: (_html(f"<ul>{''.join(items)}</ul>" if items else f"<p>{esc(no_krs)}</p>"),))
         self.tabs.set(1, lambda: (charts.alignment_tree(wb, report),))
-        self.tabs.set(2, lambda: (_html(_frame_html(scoring.scores_frame(wb), "还没有 KR")),
+        self.tabs.set(2, lambda: (_html(_frame_html(scoring.scores_frame(wb), no_krs)),
                                   charts.confidence_trend(wb) if wb.checkins else None))
-        import pandas as pd
-
-        risk_rows = [{"编号": r.id, "风险": r.description, "可能性": r.likelihood, "影响": r.impact,
-                      "评分": r.likelihood * r.impact, "应对": r.response, "负责人": r.owner} for r in wb.risks]
-        self.tabs.set(3, lambda: (_html(_frame_html(pd.DataFrame(risk_rows), "没有登记风险")),
+        risk_rows = [{"id": r.id, "description": r.description, "likelihood": r.likelihood, "impact": r.impact,
+                      "score": r.likelihood * r.impact, "response": r.response, "owner": r.owner} for r in wb.risks]
+        risks = _table(risk_rows, "ui.dashboards.risk_columns")
+        self.tabs.set(3, lambda: (_html(_frame_html(risks, text.say("ui.dashboards.no_risks"))),
                                   charts.risk_matrix(wb) if wb.risks else None))
-        action_rows = [{"编号": a.id, "行动": a.action, "负责人": a.owner, "截止": a.due, "完成标准": a.success_measure,
-                        "已完成": "是" if a.done else "否"} for a in wb.action_plan]
-        self.tabs.set(4, lambda: (_html(_frame_html(pd.DataFrame(action_rows), "还没有行动计划")),))
+        action_rows = [{"id": a.id, "action": a.action, "owner": a.owner, "due": numbers.date(a.due),
+                        "success_measure": a.success_measure, "done": text.yes_no(a.done)} for a in wb.action_plan]
+        actions = _table(action_rows, "ui.dashboards.action_columns")
+        self.tabs.set(4, lambda: (_html(_frame_html(actions, text.say("ui.dashboards.no_actions"))),))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -189,12 +203,13 @@ class TeamPlan:
 class OkrClinic:
     """Paste KR sentences, one a line: each is analysed, with a rewrite hint where it needs one."""
 
-    EXAMPLE = "优化推送功能\n次月留存率从 35% 提升至 42%\n赋能创作者,打造内容闭环\nReduce p99 latency from 800 ms to 300 ms"
+    EXAMPLE = text.say("ui.dashboards.clinic_example")  # the sentences the clinic opens with
 
-    def __init__(self, text: str = "") -> None:
-        self.input = W.Textarea(value=text or self.EXAMPLE, layout=W.Layout(width="48em", height="9em"),
-                                placeholder="每行一个 KR / one KR a line")
-        self.button = W.Button(description="分析", button_style="primary", icon="stethoscope")
+    def __init__(self, sentences: str = "") -> None:
+        placeholder = "{} / {}".format(*text.both("ui.dashboards.clinic_placeholder"))
+        self.input = W.Textarea(value=sentences or self.EXAMPLE, layout=W.Layout(width="48em", height="9em"),
+                                placeholder=placeholder)
+        self.button = W.Button(description=text.say("ui.dashboards.analyse"), button_style="primary", icon="stethoscope")
         self.button.on_click(lambda _: self.analyse())
         self.out = W.HTML()
         self.widget = W.VBox([W.HTML(_STYLE), self.input, self.button, self.out])
@@ -203,7 +218,8 @@ class OkrClinic:
     def analyse(self) -> None:
         lines = [line.strip() for line in self.input.value.splitlines() if line.strip()]
         blocks = [f"<div class='okr-clinic-item'><h4>{i}. {esc(line)}</h4>{analysis_html(line)}</div>" for i, line in enumerate(lines, 1)]
-        self.out.value = _STYLE + ("".join(blocks) if blocks else "<p class='okr-help'>请先输入 KR。</p>")
+        empty = f"<p class='okr-help'>{esc(text.say('ui.dashboards.clinic_empty'))}</p>"
+        self.out.value = _STYLE + ("".join(blocks) if blocks else empty)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -218,5 +234,5 @@ def team_plan(folder: Optional[Union[str, Path]] = None) -> TeamPlan:
     return TeamPlan(folder)
 
 
-def okr_clinic(text: str = "") -> OkrClinic:
-    return OkrClinic(text)
+def okr_clinic(sentences: str = "") -> OkrClinic:
+    return OkrClinic(sentences)

@@ -14,6 +14,9 @@ around) and when the process exits; the next image starts a new one.
 Every wait has a limit (``START_TIMEOUT``, ``DRAW_TIMEOUT``): a browser that never starts, or
 hangs, becomes an exception for the caller (``export_all`` reports it in Chinese and English),
 never a cell that runs forever.
+
+``browser_pid()`` names the process the open browser runs in; it leads a process group of its
+own that holds every Chromium process it starts, so a caller (a test) can check exactly those.
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ import threading
 import time
 from typing import Any, Optional
 
-__all__ = ["prepare", "draw", "close", "is_open"]
+__all__ = ["prepare", "draw", "close", "is_open", "browser_pid"]
 
 IDLE_SECONDS = 1200.0
 START_TIMEOUT = 90.0
 DRAW_TIMEOUT = 90.0
+
+# The clock of the idle close (a seam for tests, which move a clock of their own by hand).
+_clock = time.monotonic
 
 
 class _Browser:
@@ -40,11 +46,13 @@ class _Browser:
         self.idle = idle
         self.loop = asyncio.new_event_loop()
         self.ready: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        self.busy = 0  # images being drawn or about to be (leases, see _lease)
-        self.last = time.monotonic()
+        self.busy = 0  # images being drawn or about to be (leases, see _browser)
+        self.last = _clock()
         self.closing = False
         self.closed = threading.Event()
-        self._stop = asyncio.Event()  # binds to self.loop on first use (Python >= 3.10)
+        self.pid: Optional[int] = None  # the browser's process, once started
+        self._stopping = False
+        self._wake = asyncio.Event()  # binds to self.loop on first use (Python >= 3.10)
         self.thread = threading.Thread(target=self._run, name="okrlib-png-browser", daemon=True)
         self.thread.start()
 
@@ -67,17 +75,17 @@ class _Browser:
             # firewall) the page waits for that request to fail: 3 s became 7-8 s here.
             options["mathjax"] = d.mathjax or False
             async with kaleido.Kaleido(**options) as k:
+                # kaleido (choreographer) starts the browser in a session of its own: this pid
+                # leads the process group of every Chromium process of this browser
+                self.pid = getattr(getattr(k, "subprocess", None), "pid", None)
                 self.ready.set_result(k)
-                while True:
-                    left = self.idle - (time.monotonic() - self.last)
+                while not self._stopping and not self.close_if_idle():
+                    left = self.idle - (_clock() - self.last)
                     try:
-                        await asyncio.wait_for(self._stop.wait(), timeout=max(left, 0.05))
-                        return
+                        await asyncio.wait_for(self._wake.wait(), timeout=max(left, 0.05))
                     except asyncio.TimeoutError:
-                        with _LOCK:  # decided under the lock that hands the browser out
-                            if self.busy == 0 and time.monotonic() - self.last >= self.idle:
-                                self.closing = True
-                                return
+                        pass
+                    self._wake.clear()
         except BaseException as exc:  # noqa: BLE001  (the caller gets it, whatever it is)
             if not self.ready.done():
                 self.ready.set_exception(exc)
@@ -100,14 +108,28 @@ class _Browser:
         finally:
             with _LOCK:
                 self.busy -= 1
-                self.last = time.monotonic()
+                self.last = _clock()
 
-    def stop(self, wait: float = 10.0) -> None:
+    def close_if_idle(self) -> bool:
+        """The idle close's decision: closing when no image is leased and ``idle`` seconds have
+        passed since the last one. Taken under the lock that hands the browser out, so a browser
+        handed out for a drawing is never taken. True: closing (the browser's thread ends it)."""
+        with _LOCK:
+            if not self.closing and self.busy == 0 and _clock() - self.last >= self.idle:
+                self.closing = True
+            return self.closing
+
+    def wake(self) -> None:
+        """Have the browser's thread take the idle close's decision now, not at its next timeout."""
         if not self.closed.is_set():
             try:
-                self.loop.call_soon_threadsafe(self._stop.set)
+                self.loop.call_soon_threadsafe(self._wake.set)
             except RuntimeError:  # the loop is already closed
                 pass
+
+    def stop(self, wait: float = 10.0) -> None:
+        self._stopping = True
+        self.wake()
         self.thread.join(wait)
 
     @property
@@ -133,7 +155,7 @@ def _browser(lease: bool = False) -> _Browser:
 
             ensure_browser_path()
             _BROWSER = _Browser(IDLE_SECONDS)
-        _BROWSER.last = time.monotonic()
+        _BROWSER.last = _clock()
         if lease:
             _BROWSER.busy += 1
         return _BROWSER
@@ -155,6 +177,19 @@ def prepare() -> None:
 def is_open() -> bool:
     """True when a browser is open (or starting) for the next image."""
     return _BROWSER is not None and _BROWSER.usable
+
+
+def browser_pid() -> Optional[int]:
+    """The process id of the open browser (None: none open, or still starting).
+
+    The process leads a process group (and session) of its own, which holds every Chromium
+    process the browser starts: ``os.killpg`` reaches them all, and a test can check that none
+    outlives ``close()``.
+    """
+    browser = _BROWSER
+    if browser is None or not browser.usable or not browser.ready.done():
+        return None
+    return browser.pid
 
 
 def _image_options(fig_dict: dict, width: Optional[int], height: Optional[int], scale: Optional[float]) -> dict:

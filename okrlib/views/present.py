@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any, Literal, Optional
 
-from okrlib.words import labels
+from okrlib.words import labels, numbers, text
 
 __all__ = ["story", "instructor_notes", "table", "chain", "checklist", "plan_summary", "markdown", "story_markdown",
            "instructor_markdown", "Role"]
@@ -50,10 +50,11 @@ def story(case: Any) -> None:
 def story_markdown(case: Any) -> Any:
     """``story(case)`` as a display object (for a widget's output area)."""
     info = case.info
-    lines = [f"### 案例 {info.id}:{info.title}", "", f"*{info.company} · {info.industry} · 模块 {info.module}*", "",
-             case.story.strip(), "", "**学习要点**", ""]
+    title = text.say("ui.present.case_title", id=info.id, title=info.title)
+    line = text.say("ui.present.case_line", company=info.company, industry=info.industry, module=info.module)
+    lines = [f"### {title}", "", f"*{line}*", "", case.story.strip(), "", f"**{text.say('ui.present.learning_points')}**", ""]
     lines += [f"- {p}" for p in case.learning_points]
-    lines += ["", "**讨论问题**", ""] + [f"{i}. {q}" for i, q in enumerate(case.discussion_questions, 1)]
+    lines += ["", f"**{text.say('ui.present.questions')}**", ""] + [f"{i}. {q}" for i, q in enumerate(case.discussion_questions, 1)]
     return _markdown("\n".join(lines))
 
 
@@ -71,19 +72,25 @@ def instructor_markdown(case: Any, role: str) -> Any:
     found = {(f.rule, f.target) for f in case.check().findings}
     rows = []
     for e in case.instructor.expected_findings:
-        state = "待检查器支持" if e.pending else ("✓ 已发现" if (e.rule, e.target) in found else "✗ 未发现")
-        rows.append(f"| `{e.rule}` | {e.target} | {e.why} | {state} |")
-    text = ["#### 讲师分析(仅讲师可见)", "", case.instructor.analysis.strip(), "",
-            "| 规则 | 对象 | 案例中的问题 | 检查器 |", "| --- | --- | --- | --- |", *rows]
-    return _markdown("\n".join(text))
+        state = "pending" if e.pending else ("found" if (e.rule, e.target) in found else "not_found")
+        rows.append(f"| `{e.rule}` | {e.target} | {e.why} | {text.say(f'ui.present.{state}')} |")
+    head = list(text.names("ui.present.instructor_columns").values())
+    lines = [f"#### {text.say('ui.present.instructor_title')}", "", case.instructor.analysis.strip(), "",
+             "| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |", *rows]
+    return _markdown("\n".join(lines))
 
 
 def table(df: Any, caption: str = "", *, max_rows: int = 30) -> None:
-    """A DataFrame as a readable table (escaped), with its title when it came from okrlib."""
+    """A DataFrame as a readable table (escaped), with its title when it came from okrlib.
+
+    Numbers read as everywhere else (okrlib.words.numbers: ``0.849``, not ``0.849111``); the
+    frame itself is not changed.
+    """
     title = caption or df.attrs.get("title", "")
     shown = df.head(max_rows)
-    more = f"<div style='color:#475467'>共 {len(df)} 行,显示前 {len(shown)} 行</div>" if len(df) > len(shown) else ""
-    body = shown.to_html(index=False, escape=True, na_rep="", border=0)
+    count = text.say("ui.present.rows_shown", n=len(df), shown=len(shown))
+    more = f"<div style='color:#475467'>{html.escape(count)}</div>" if len(df) > len(shown) else ""
+    body = numbers.table(shown).to_html(index=False, escape=True, na_rep="", border=0)
     head = f"<b>{html.escape(str(title))}</b>" if title else ""
     _display(_html(head + body + more))
 
@@ -94,14 +101,14 @@ def chain(wb: Any, kr_id: Optional[str] = None) -> None:
     items = []
     for kid, trace in traces.items():
         steps = " → ".join(f"<b>{html.escape(s.id)}</b> {html.escape(_short(s.statement))}" for s in trace.steps)
-        broken = "" if trace.complete else " <span style='color:#b42318'>(链条断开:没有连到公司业务目标)</span>"
+        broken = "" if trace.complete else f" <span style='color:#b42318'>{html.escape(text.say('ui.present.broken'))}</span>"
         items.append(f"<li>{steps}{broken}</li>")
-    _display(_html(f"<ul>{''.join(items)}</ul>" if items else "<p>计划中还没有 KR。</p>"))
+    _display(_html(f"<ul>{''.join(items)}</ul>" if items else f"<p>{html.escape(text.say('ui.present.no_krs'))}</p>"))
 
 
-def _short(text: str, limit: int = 30) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _short(said: str, limit: int = 30) -> str:
+    said = " ".join(str(said).split())
+    return said if len(said) <= limit else said[: limit - 1] + "…"
 
 
 def checklist(report: Any) -> None:
@@ -115,7 +122,9 @@ def plan_summary(wb: Any) -> None:
     """How far the plan has come: rows per section, as the course fills it in module by module."""
     from okrlib.plan.model import SECTIONS
 
-    cells = "".join(f"<tr><td>{html.escape(labels.section(name))}</td><td>{len(wb.rows(name))}</td></tr>" for name in SECTIONS)
+    cells = "".join(f"<tr><td>{html.escape(labels.section(name))}</td><td>{numbers.number(len(wb.rows(name)))}</td></tr>"
+                    for name in SECTIONS)
     meta = wb.meta
     head = f"<b>{html.escape(meta.team)} · {html.escape(meta.product)}</b>"
-    _display(_html(f"{head}<table><tr><th>部分</th><th>条数</th></tr>{cells}</table>"))
+    columns = "".join(f"<th>{html.escape(word)}</th>" for word in text.names("ui.present.summary_columns").values())
+    _display(_html(f"{head}<table><tr>{columns}</tr>{cells}</table>"))

@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 import ipywidgets as W
 
 from okrlib.plan import editing
-from okrlib.words import labels
+from okrlib.words import labels, numbers, text
 from okrlib.words.resources import data_file
 from okrlib.plan.editing import EditError
 from okrlib.storage.planfile import PlanFile
@@ -199,9 +199,9 @@ class SectionForm(_Shown):
         self.chooser = W.Dropdown(layout=kit.layout(width="32em"), style=kit.style(W.Dropdown))
         self.chooser.observe(self._chosen, names="value")
         plain = {"layout": kit.layout(), "style": kit.style(W.Button)}
-        self.save_button = W.Button(description="保存", button_style="primary", icon="check", **plain)
-        self.new_button = W.Button(description="新建一条", icon="plus", **plain)
-        self.delete_button = W.Button(description="删除", button_style="danger", icon="trash", **plain)
+        self.save_button = W.Button(description=text.say("ui.form.save"), button_style="primary", icon="check", **plain)
+        self.new_button = W.Button(description=text.say("ui.form.new"), icon="plus", **plain)
+        self.delete_button = W.Button(description=text.say("ui.form.delete"), button_style="danger", icon="trash", **plain)
         self.save_button.on_click(lambda _: self.submit())
         self.new_button.on_click(lambda _: self.new())
         self.delete_button.on_click(lambda _: self.delete())
@@ -210,7 +210,8 @@ class SectionForm(_Shown):
         head = [kit.html(_STYLE + (f"<h4>{esc(title)}</h4>" if title else "") + (f"<div class='okr-help'>{esc(help)}</div>" if help else ""))]
         is_list = section != "meta"
         if is_list:
-            head.append(kit.box(W.HBox, [kit.html(f"<div class='okr-label'>选择{esc(labels.item(section))}</div>",
+            choose = text.say("ui.form.choose", item=labels.item(section))
+            head.append(kit.box(W.HBox, [kit.html(f"<div class='okr-label'>{esc(choose)}</div>",
                                                   width=_LABEL_WIDTH, min_width=_LABEL_WIDTH), self.chooser]))
         buttons = [self.save_button] + ([self.new_button, self.delete_button] if is_list else [])
         self.widget = kit.box(W.VBox, head + rows + [kit.box(W.HBox, buttons), self.status])
@@ -243,17 +244,17 @@ class SectionForm(_Shown):
         pick = {"layout": full, "style": kit.style(W.Dropdown)}
         if info.kind == "choice":
             opts = [(label, code) for code, label in info.choices()]
-            return W.Dropdown(options=([("—", None)] if info.optional else []) + opts, **pick)
+            return W.Dropdown(options=([(numbers.MISSING, None)] if info.optional else []) + opts, **pick)
         if info.kind == "id" and info.ref:
-            return W.Dropdown(options=[("—", None)], **pick)
+            return W.Dropdown(options=[(numbers.MISSING, None)], **pick)
         if info.kind == "list" and info.ref:
             return W.SelectMultiple(options=[], rows=4, **pick)
         last = info.name.rsplit(".", 1)[-1]
         if info.kind == "text" and (last in _LONG or info.name.startswith("decode.")):
             return W.Textarea(layout=kit.layout(width="32em", height="4.2em"), style=kit.style(W.Text),
                               continuous_update=False)
-        placeholder = {"float": "如 300万、85%、1,200", "int": "整数", "date": "如 2027-03-31",
-                       "list": "多个用顿号分隔,如 销售部、客服部"}.get(info.kind, "")
+        placeholders = text.entry("ui.form.placeholder")
+        placeholder = text.say(f"ui.form.placeholder.{info.kind}") if info.kind in placeholders else ""
         return W.Text(placeholder=placeholder, layout=full, style=kit.style(W.Text), continuous_update=False)
 
     def _keys(self) -> list[str]:
@@ -269,7 +270,7 @@ class SectionForm(_Shown):
                 options = editing.ref_options(wb, info)
                 if isinstance(widget, W.Dropdown):
                     keep = widget.value
-                    widget.options = ([("—", None)] if info.optional or not options else []) + options
+                    widget.options = ([(numbers.MISSING, None)] if info.optional or not options else []) + options
                     ids = {v for _, v in options}
                     widget.value = keep if keep in ids else (None if info.optional or not options else options[0][1])
                 else:
@@ -280,7 +281,7 @@ class SectionForm(_Shown):
             rows = self.plan.workbook.rows(self.section)
             options = [(editing.row_label(r), getattr(r, self.key)) for r in rows]
             self._quiet = True
-            self.chooser.options = [("(新的一条)", None)] + options
+            self.chooser.options = [(text.say("ui.form.new_row"), None)] + options
             self.chooser.value = self.current if self.current in {k for _, k in options} else None
             self._quiet = False
 
@@ -379,17 +380,17 @@ class SectionForm(_Shown):
         except EditError as exc:
             general = []
             for name, problems in exc.by_field.items():
-                text = "<br>".join(esc(p.message_zh) for p in problems)
+                said = "<br>".join(esc(p.message_zh) for p in problems)
                 if name in self.errors:
-                    self.errors[name].value = f"<div class='okr-error'>⚠ {text}</div>"
+                    self.errors[name].value = f"<div class='okr-error'>⚠ {said}</div>"
                 else:
-                    general.append(text)
+                    general.append(said)
             n = len(exc.problems)
             extra = f"<br>{'<br>'.join(general)}" if general else ""
-            self.status.value = f"<span class='okr-bad'>✗ 有 {n} 处需要修改,文件没有改动。{extra}</span>"
+            self.status.value = f"<span class='okr-bad'>{esc(text.say('ui.form.refused', n=n))}{extra}</span>"
             return False
         except (OSError, WorkbookError) as exc:
-            self.status.value = f"<span class='okr-bad'>✗ 无法保存:{esc(exc)}</span>"
+            self.status.value = f"<span class='okr-bad'>{esc(text.say('ui.form.cannot_save', reason=str(exc)))}</span>"
             return False
         if self.section != "meta":
             key = values.get(self.key)
@@ -398,17 +399,17 @@ class SectionForm(_Shown):
             self.show(key)
         else:
             self.show(None)
-        self.status.value = f"<span class='okr-ok'>✓ 已保存到 {esc(self.plan.path.name)}</span>"
+        self.status.value = f"<span class='okr-ok'>{esc(text.say('ui.form.saved', file=self.plan.path.name))}</span>"
         return True
 
     def delete(self) -> bool:
         """Delete the row shown (asks once more first); refused while other rows point to it."""
         if self.current is None:
-            self.status.value = "<span class='okr-bad'>这一条还没有保存,无需删除。</span>"
+            self.status.value = f"<span class='okr-bad'>{esc(text.say('ui.form.not_saved_yet'))}</span>"
             return False
         if not self._confirm_delete:
             self._confirm_delete = True
-            self.status.value = f"<span class='okr-bad'>再点一次“删除”以确认删除 {esc(self.current)}。</span>"
+            self.status.value = f"<span class='okr-bad'>{esc(text.say('ui.form.confirm_delete', id=self.current))}</span>"
             return False
         self._confirm_delete = False
         try:
@@ -420,7 +421,7 @@ class SectionForm(_Shown):
         self._refresh_choices()
         keys = self._keys()
         self.show(keys[0]) if keys else self.new()
-        self.status.value = f"<span class='okr-ok'>✓ 已删除 {esc(gone)}</span>"
+        self.status.value = f"<span class='okr-ok'>{esc(text.say('ui.form.deleted', id=gone))}</span>"
         return True
 
 
@@ -429,33 +430,36 @@ class SectionForm(_Shown):
 # --------------------------------------------------------------------------------------------
 
 
-def analysis_html(text: str) -> str:
+def analysis_html(sentence: str) -> str:
     """What okrlib.method.analyze reads in a KR sentence, as a participant sees it while typing."""
     from okrlib.method.analyze import analyze_kr, suggest_outcome
 
-    if not text.strip():
-        return "<div class='okr-help'>输入 KR 后,这里会即时显示分析结果。</div>"
-    a = analyze_kr(text)
+    def say(key: str, **values: Any) -> str:
+        return esc(text.say(f"ui.analysis.{key}", **values))
+
+    if not sentence.strip():
+        return f"<div class='okr-help'>{say('empty')}</div>"
+    a = analyze_kr(sentence)
 
     def mark(ok: bool, yes: str, no: str) -> str:
         return f"<span class='okr-ok'>✓ {yes}</span>" if ok else f"<span class='okr-bad'>✗ {no}</span>"
 
-    number = lambda x: "—" if x is None else f"{x:,.10g}"  # noqa: E731
+    activity = say("outcome_no_words", words=text.join(a.activity_words)) if a.activity_words else say("outcome_no")
     rows = [
-        ("可量化", mark(a.measurable, "可量化", "没有可衡量的数字")),
-        ("结果还是活动", mark(not a.is_activity, "是结果", f"是活动({esc('、'.join(a.activity_words))})" if a.activity_words else "是活动")),
-        ("指标", esc(a.metric or "—")),
-        ("基线 → 目标", f"{number(a.baseline)} → {number(a.target)} {esc(a.unit or '')}"),
-        ("方向", esc(labels.choice("direction", a.direction) or "—")),
-        ("维度", esc(labels.choice("kr_dimension", a.dimension) or "—")),
+        (say("measurable"), mark(a.measurable, say("measurable_yes"), say("measurable_no"))),
+        (say("outcome"), mark(not a.is_activity, say("outcome_yes"), activity)),
+        (say("metric"), esc(a.metric or numbers.MISSING)),
+        (say("numbers"), esc(numbers.value_range(a.baseline, a.target, a.unit))),
+        (say("direction"), esc(labels.choice("direction", a.direction) or numbers.MISSING)),
+        (say("dimension"), esc(labels.choice("kr_dimension", a.dimension) or numbers.MISSING)),
     ]
     if a.jargon:
-        rows.append(("空话", f"<span class='okr-bad'>{esc('、'.join(a.jargon))}</span>"))
+        rows.append((say("jargon"), f"<span class='okr-bad'>{esc(text.join(a.jargon))}</span>"))
     body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     hint = ""
     if a.is_activity or not a.measurable:
         zh, _ = suggest_outcome(a)
-        hint = f"<div class='okr-help'>改写建议:{esc(zh)}</div>"
+        hint = f"<div class='okr-help'>{say('hint', hint=zh)}</div>"
     return f"<table class='okr-table'>{body}</table>{hint}"
 
 
@@ -467,15 +471,15 @@ class OkrEditor(_Shown):
     def __init__(self, plan: PlanLike, *, profile: str = "course", samples: Optional[Mapping[str, Any]] = None) -> None:
         self.plan = _plan(plan)
         samples = samples or {}
-        self.objectives = SectionForm(self.plan, "objectives", title="目标 O", samples=samples.get("objectives"),
-                                      help="O 要有挑战性、与策略相关、简洁;写明它来自哪个产品目标。")
-        self.key_results = SectionForm(self.plan, "key_results", title="关键结果 KR",
-                                       help="从用户/客户、商业、技术三个维度写 KR:将[指标]从[基线]提升至[目标]。")
+        self.objectives = SectionForm(self.plan, "objectives", title=text.say("ui.editor.objectives"),
+                                      samples=samples.get("objectives"), help=text.say("ui.editor.objectives_help"))
+        self.key_results = SectionForm(self.plan, "key_results", title=text.say("ui.editor.key_results"),
+                                       help=text.say("ui.editor.key_results_help"))
         statement = self.key_results.inputs["statement"]
         statement.continuous_update = True  # feedback as the participant types
         self.analysis = W.HTML(analysis_html(statement.value))
         statement.observe(lambda c: setattr(self.analysis, "value", analysis_html(c["new"] or "")), names="value")
-        self.use_numbers = W.Button(description="填入解析出的数字", icon="magic")
+        self.use_numbers = W.Button(description=text.say("ui.analysis.use_numbers"), icon="magic")
         self.use_numbers.on_click(lambda _: self.fill_from_analysis())
         self.checklist = ChecklistView(self.plan, profile=profile)
         with self.plan.batch():
@@ -484,7 +488,8 @@ class OkrEditor(_Shown):
                 self.key_results.fill(sample)
                 self.analysis.value = analysis_html(self.key_results.inputs["statement"].value)
                 self.key_results.submit()
-        panel = W.VBox([W.HTML("<b>KR 即时分析</b>"), self.analysis, self.use_numbers], layout=W.Layout(margin="0 0 0 16px"))
+        panel = W.VBox([W.HTML(f"<b>{esc(text.say('ui.analysis.title'))}</b>"), self.analysis, self.use_numbers],
+                       layout=W.Layout(margin="0 0 0 16px"))
         self.widget = W.VBox([self.objectives.widget, W.HBox([self.key_results.widget, panel]), self.checklist.widget])
 
     def fill_from_analysis(self) -> None:
@@ -512,7 +517,8 @@ class ChecklistView(_Shown):
         self.out = W.HTML()
         self.profile.observe(lambda _: self.refresh(), names="value")
         self.plan.on_change(lambda _: self.refresh())
-        self.widget = W.VBox([W.HBox([W.HTML("<b>OKR 校验表(T10)</b>&nbsp;规范:"), self.profile]), self.out])
+        head = f"<b>{esc(text.say('ui.checklist.title'))}</b>&nbsp;{esc(text.say('ui.checklist.profile'))}"
+        self.widget = W.VBox([W.HBox([W.HTML(head), self.profile]), self.out])
         self.refresh()
 
     def refresh(self) -> None:
@@ -524,22 +530,21 @@ class ChecklistView(_Shown):
 
 def checklist_html(report: Any) -> str:
     """A check report as HTML: the score, the indicators coloured pass/warn/fail, the findings."""
-    status_zh = {"pass": "通过", "warn": "警告", "fail": "不通过"}
-    sev_zh = {"error": "错误", "warning": "警告", "info": "提示"}
     rows = "".join(
         f"<tr class='okr-{i.status}'><td>{esc(i.id)}</td><td>{esc(i.dimension_zh)}</td><td>{esc(i.name_zh)}</td>"
-        f"<td>{status_zh[i.status]}</td><td>{i.findings}</td></tr>"
+        f"<td>{esc(text.status(i.status))}</td><td>{numbers.number(i.findings)}</td></tr>"
         for i in report.indicators
     )
     findings = "".join(
-        f"<li><b>[{sev_zh.get(f.severity, f.severity)}] {esc(f.target)}</b> {esc(f.message_zh)}"
-        f"<br><span class='okr-help'>建议:{esc(f.hint)}</span></li>"
+        f"<li><b>[{esc(text.severity(f.severity))}] {esc(f.target)}</b> {esc(f.message_zh)}"
+        f"<br><span class='okr-help'>{esc(text.say('ui.checklist.hint', hint=f.hint))}</span></li>"
         for f in report.findings
     )
+    head = "".join(f"<th>{esc(word)}</th>" for word in text.names("ui.checklist.columns").values())
     return (
-        _STYLE + f"<div>总分 <b>{report.score:g}</b> / 100</div>"
-        f"<table class='okr-table'><tr><th>编号</th><th>维度</th><th>指标</th><th>结果</th><th>问题数</th></tr>{rows}</table>"
-        + (f"<ol>{findings}</ol>" if findings else "<p class='okr-ok'>没有发现问题。</p>")
+        _STYLE + f"<div>{esc(text.say('ui.checklist.score'))} <b>{numbers.number(report.score)}</b> / 100</div>"
+        f"<table class='okr-table'><tr>{head}</tr>{rows}</table>"
+        + (f"<ol>{findings}</ol>" if findings else f"<p class='okr-ok'>{esc(text.say('ui.checklist.clean'))}</p>")
     )
 
 
@@ -563,14 +568,16 @@ class ReferenceBrowser(_Shown):
         for col in self.frame.columns:
             if isinstance(self.frame[col].dtype, pd.CategoricalDtype) and col not in ("source_status",):
                 cats = [str(c) for c in self.frame[col].cat.categories]
-                dd = W.Dropdown(options=[("全部", None)] + [(c, c) for c in cats], description="", layout=W.Layout(width="12em"))
+                dd = W.Dropdown(options=[(text.say("ui.reference.all"), None)] + [(c, c) for c in cats], description="",
+                                layout=W.Layout(width="12em"))
                 dd.observe(lambda _: self.refresh(), names="value")
                 self.filters[col] = dd
-        self.search = W.Text(placeholder="搜索关键词", layout=W.Layout(width="16em"), continuous_update=False)
+        self.search = W.Text(placeholder=text.say("ui.reference.search_placeholder"), layout=W.Layout(width="16em"),
+                             continuous_update=False)
         self.search.observe(lambda _: self.refresh(), names="value")
         self.out = W.HTML()
         bar = [W.VBox([W.HTML(f"<div class='okr-label'>{esc(col)}</div>"), dd]) for col, dd in self.filters.items()]
-        bar.append(W.VBox([W.HTML("<div class='okr-label'>搜索</div>"), self.search]))
+        bar.append(W.VBox([W.HTML(f"<div class='okr-label'>{esc(text.say('ui.reference.search'))}</div>"), self.search]))
         head = W.HTML(_STYLE + f"<h4>{esc(ref.info.id)} {esc(ref.info.title)}</h4><div class='okr-help'>{esc(ref.description)}</div>")
         self.label = f"{ref.info.id} {ref.info.title}"
         self.widget = W.VBox([head, W.HBox(bar, layout=W.Layout(flex_flow="row wrap")), self.out])
@@ -591,9 +598,10 @@ class ReferenceBrowser(_Shown):
     def refresh(self) -> None:
         df = self.rows()
         shown = df.head(self.max_rows)
-        more = f"<div class='okr-help'>共 {len(df)} 条,显示前 {len(shown)} 条</div>" if len(df) > len(shown) else \
-            f"<div class='okr-help'>共 {len(df)} 条</div>"
-        self.out.value = more + shown.to_html(index=False, escape=True, na_rep="", classes="okr-table", border=0)
+        count = text.say("ui.reference.rows_shown", n=len(df), shown=len(shown)) if len(df) > len(shown) else \
+            text.say("ui.reference.rows", n=len(df))
+        table = numbers.table(shown).to_html(index=False, escape=True, na_rep="", classes="okr-table", border=0)
+        self.out.value = f"<div class='okr-help'>{esc(count)}</div>" + table
 
 
 class AlignmentBaseline(_Shown):
@@ -610,11 +618,11 @@ class AlignmentBaseline(_Shown):
         self.refresh()
 
     def refresh(self) -> None:
-        from okrlib.method.checks import check, rule_table
+        from okrlib.method.checks import check
 
         wb = self.plan.workbook
         report = check(wb)
-        table = rule_table()
+        legend_words = text.entry("ui.baseline.rules")
         bad = {(f.rule, f.target) for f in report.findings}
         head = "".join(f"<th>{esc(r)}</th>" for r in self.rules)
         body = []
@@ -627,9 +635,11 @@ class AlignmentBaseline(_Shown):
                     cells.append(f"<td class='okr-{'fail' if hit else 'pass'}'>{'✗' if hit else '✓'}</td>")
                 row = wb.get(rid)
                 body.append(f"<tr><td>{esc(editing.row_label(row))}</td>{''.join(cells)}</tr>")
-        legend = "".join(f"<li><b>{esc(r)}</b>:{esc(table[r]['message_zh'].split('「')[0])}</li>" for r in self.rules if r in table)
-        self.out.value = _STYLE + (f"<table class='okr-table'><tr><th>O / KR</th>{head}</tr>{''.join(body)}</table>"
-                                   if body else "<p>计划中还没有 O。</p>") + f"<ul class='okr-help'>{legend}</ul>"
+        legend = "".join(f"<li><b>{esc(r)}</b>{esc(text.say('labels.colon'))}{esc(text.say(f'ui.baseline.rules.{r}'))}</li>"
+                         for r in self.rules if r in legend_words)
+        self.out.value = _STYLE + (f"<table class='okr-table'><tr><th>{esc(text.say('ui.baseline.row'))}</th>{head}</tr>"
+                                   f"{''.join(body)}</table>" if body else f"<p>{esc(text.say('ui.baseline.no_objectives'))}</p>"
+                                   ) + f"<ul class='okr-help'>{legend}</ul>"
 
 
 class ReviewForm(_Shown):
@@ -641,7 +651,7 @@ class ReviewForm(_Shown):
         self.plan = _plan(plan)
         self.form = SectionForm(self.plan, "review_scores", samples=samples, **form)
         self.form.inputs["key_result"].observe(self._kr_chosen, names="value")
-        self.suggest = W.Button(description="按进展建议得分", icon="calculator")
+        self.suggest = W.Button(description=text.say("ui.review.suggest"), icon="calculator")
         self.suggest.on_click(lambda _: self.suggest_score())
         self.summary = W.HTML()
         self.plan.on_change(lambda _: self.refresh())
@@ -651,7 +661,8 @@ class ReviewForm(_Shown):
     def _kr_chosen(self, change: Any) -> None:
         """A KR picked in the form: its saved score and comment, or a blank pair (nothing stale)."""
         saved = next((x for x in self.plan.workbook.review.scores if x.key_result == change["new"]), None)
-        self.form.fill({"score": "" if saved is None else f"{saved.score:g}", "comment": "" if saved is None else saved.comment})
+        score = "" if saved is None else editing.show(saved.score, self.form._field("score"))  # exact: a form keeps what it saves
+        self.form.fill({"score": score, "comment": "" if saved is None else saved.comment})
 
     def suggest_score(self) -> Optional[float]:
         """Fill the score from the KR's latest check-in (okrlib.method.scoring), when it has one."""
@@ -677,10 +688,11 @@ class ReviewForm(_Shown):
                 value = sum(kr.weight * s for kr, s in scored) / total if total else None
             else:
                 value = objective_score(wb, o.id)
-            shown = "—" if value is None else f"{value:.2f}({band_label(band(value))})"
-            rows.append(f"<tr><td>{esc(editing.row_label(o))}</td><td>{len(scored)}/{len(krs)}</td><td>{shown}</td></tr>")
-        self.summary.value = _STYLE + ("<table class='okr-table'><tr><th>O</th><th>已评分 KR</th><th>得分</th></tr>"
-                                       + "".join(rows) + "</table>" if rows else "")
+            shown = numbers.MISSING if value is None else \
+                text.say("ui.review.score", score=numbers.number(value, digits=2), band=band_label(band(value)))
+            rows.append(f"<tr><td>{esc(editing.row_label(o))}</td><td>{len(scored)}/{len(krs)}</td><td>{esc(shown)}</td></tr>")
+        head = "".join(f"<th>{esc(word)}</th>" for word in text.names("ui.review.columns").values())
+        self.summary.value = _STYLE + (f"<table class='okr-table'><tr>{head}</tr>" + "".join(rows) + "</table>" if rows else "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -768,21 +780,22 @@ class _ChartPanel(_Shown):
 def peer_review_form(review: Any) -> W.VBox:
     """X5's peer review as a form: the reviewer's name, a 0/1/2 choice per T10 indicator, and a
     save button; a refused entry says why under the button and keeps every choice made."""
-    from okrlib.course.exercises import T10_INDICATORS, say, spec
+    from okrlib.course.exercises import T10_INDICATORS, spec
     from okrlib.method.checks import checklist
 
     names = {i["id"]: i["zh"] for d in checklist() for i in d["indicators"]}
     scale = spec("X5")["scale"]
-    who = W.Text(description="评审人", placeholder="你的名字")
+    who = W.Text(description=text.say("ui.peer_review.reviewer"), placeholder=text.say("ui.peer_review.reviewer_placeholder"))
     choices = {ind: W.ToggleButtons(options=[(f"{k} {v['zh']}", int(k)) for k, v in scale.items()], value=None,
                                     style={"button_width": "7em"}) for ind in T10_INDICATORS}
     status = W.HTML()
-    save = W.Button(description="保存互评", button_style="primary", icon="check")
+    save = W.Button(description=text.say("ui.peer_review.save"), button_style="primary", icon="check")
 
     def on_save(_: Any) -> None:
         try:
             review.record(who.value, {k: w.value for k, w in choices.items() if w.value is not None})
-            status.value = f"<span style='color:#067647'>{esc(say('X5', 'saved', name=who.value, file=review.path.name)[0])}</span>"
+            saved = text.say("exercises.X5.messages.saved", name=who.value, file=review.path.name)
+            status.value = f"<span style='color:#067647'>{esc(saved)}</span>"
         except (ValueError, OSError) as exc:
             status.value = f"<span style='color:#b42318'>{esc(str(exc))}</span>"
 

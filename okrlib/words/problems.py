@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Sequence
 
-from okrlib.words.resources import data_file
+from okrlib.words import text
 
 __all__ = ["OkrlibError", "Problem", "WorkbookError", "message", "format_path", "problem", "register_pattern"]
 
@@ -20,20 +20,16 @@ class OkrlibError(Exception):
 
 
 def message(code: str, **ctx: Any) -> tuple[str, str]:
-    """The (Chinese, English) texts for a problem ``code``, filled from ``ctx``."""
-    table = data_file("messages")
-    entry = table.get(code)
-    if entry is None:
-        entry = table["fallback"]
-        ctx.setdefault("msg", code)
-    return _fill(entry["zh"], ctx), _fill(entry["en"], ctx)
+    """The (Chinese, English) texts for a problem ``code`` (``messages.<code>``), filled from ``ctx``.
 
-
-def _fill(template: str, ctx: dict[str, Any]) -> str:
+    A code with no words of its own (a pydantic error type okrlib does not translate) is told
+    with ``messages.fallback``, which carries pydantic's English message.
+    """
     try:
-        return template.format(**ctx)
-    except (KeyError, IndexError, ValueError):
-        return template
+        return text.both(f"messages.{code}", **ctx)
+    except KeyError:
+        ctx.setdefault("msg", code)
+        return text.both("messages.fallback", **ctx)
 
 
 def format_path(loc: Sequence[Any]) -> str:
@@ -115,7 +111,9 @@ def listing(problems: Sequence[Problem], source: str, what_zh: str, what_en: str
     """Every problem, one a line, under a head that counts them (``工作簿有 2 处问题 / ...``)."""
     head = f"{source}: " if source else ""
     n = len(problems)
-    lines = [f"{head}{what_zh}有 {n} 处问题 / {what_en} has {n} problem{'s' if n != 1 else ''}"]
+    zh = text.say("messages.problem_count", "zh", what=what_zh, n=n)
+    en = text.say("messages.problem_count", "en", what=what_en, n=n, problems="problem" if n == 1 else "problems")
+    lines = [f"{head}{zh} / {en}"]
     lines += [f"  - {p}" for p in problems]
     return "\n".join(lines)
 
@@ -131,7 +129,7 @@ class WorkbookError(OkrlibError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return listing(self.problems, self.source, "工作簿", "the workbook")
+        return listing(self.problems, self.source, *text.both("labels.things.workbook"))
 
     @classmethod
     def from_validation_error(cls, exc: Any, source: str = "", prefix: Sequence[Any] = ()) -> "WorkbookError":

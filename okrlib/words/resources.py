@@ -34,7 +34,6 @@ def data_root() -> Path:
     here = Path(__file__).resolve().parents[2] / "data"
     if here.is_dir():
         return here
-    raise FileNotFoundError(
-        "找不到课程数据文件夹 data/;请在仓库中运行,或设置环境变量 OKRLIB_DATA / "
-        "the course's data/ folder was not found; run from the repository or set OKRLIB_DATA"
-    )
+    # okrlib.words.text reads its files through this module, so this one message is read here
+    words = data_file("messages")["data_folder_missing"]
+    raise FileNotFoundError(f"{words['zh']} / {words['en']}")

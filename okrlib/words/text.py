@@ -10,32 +10,40 @@ language::
 
 Values are filled in through the one formatter (:mod:`okrlib.words.numbers`): a number in a
 sentence reads exactly as it does in a table (``1,234,567.5``, never ``1.23457e+06``), and a
-date as ``2027-03-31``. A template's own format spec (``{score:.1f}``) sets the decimals.
+date as ``2027-03-31``. A template may say how a number is meant, in Python's words, and the
+formatter still draws it: ``{score:.1f}`` fixes one decimal, ``{ratio:.0%}`` shows a share as a
+percentage, ``{change:+}`` signs a change; ``{x:g}`` is the same as ``{x}``.
+
+``join(items)`` lists names the way the language does (``A、B、C`` / ``A, B, C``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from typing import Any, Literal, Mapping
 
 from okrlib.words import numbers
 from okrlib.words.resources import data_file
 
-__all__ = ["Lang", "say", "both", "entry", "fill", "status", "severity", "yes_no"]
+__all__ = ["Lang", "say", "both", "entry", "names", "fill", "join", "status", "severity", "yes_no"]
 
 Lang = Literal["zh", "en"]
+
+
+_SPEC = re.compile(r"^(?P<sign>[+-])?,?(?:\.(?P<digits>\d+))?(?P<kind>[dfgn%]?)$")
 
 
 class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            digits = None
-            if format_spec.startswith(".") and format_spec[-1:] in "f%" and format_spec[1:-1].isdigit():
-                digits = int(format_spec[1:-1])
-                if format_spec.endswith("%"):
-                    return numbers.percent(value, digits=digits)
-            return numbers.number(value, digits=digits)
+            m = _SPEC.match(format_spec)
+            sign = bool(m and m.group("sign") == "+")
+            digits = int(m.group("digits")) if m and m.group("digits") else None
+            if m and m.group("kind") == "%":
+                return numbers.percent(value, digits=1 if digits is None else digits, sign=sign)
+            return numbers.number(value, digits=digits, sign=sign)
         if isinstance(value, dt.date):
             return numbers.date(value)
         if value is None:
@@ -69,6 +77,14 @@ def entry(key: str) -> Any:
     return node
 
 
+def names(key: str, lang: Lang = "zh") -> dict[str, str]:
+    """A group of words in one language, by code: ``names("exercises.X5.columns")`` -> ``{"indicator": "指标", ...}``."""
+    group = entry(key)
+    if not isinstance(group, Mapping):
+        raise KeyError(f"{key!r} is one text, not a group of words")
+    return {str(code): say(f"{key}.{code}", lang) for code in group}
+
+
 def say(key: str, lang: Lang = "zh", **values: Any) -> str:
     """The words at ``key`` in ``lang``, filled with ``values``."""
     node = entry(key)
@@ -82,6 +98,11 @@ def say(key: str, lang: Lang = "zh", **values: Any) -> str:
 def both(key: str, **values: Any) -> tuple[str, str]:
     """The words at ``key`` in Chinese and in English."""
     return say(key, "zh", **values), say(key, "en", **values)
+
+
+def join(items: Any, lang: Lang = "zh") -> str:
+    """Names in a row, as the language lists them: ``A、B、C`` in Chinese, ``A, B, C`` in English."""
+    return say("labels.list_separator", lang).join(str(i) for i in items)
 
 
 def status(code: str, lang: Lang = "zh") -> str:
