@@ -133,3 +133,21 @@ def plan() -> Any:
     from okrlib import Workbook
 
     return Workbook.from_dict(plan_data())
+
+
+def numbers_plan() -> Any:
+    """The sample plan holding the numbers formatters get wrong: large (1234567.5), small
+    (0.000012), fractional (0.849111) and percentage (85.5 → 90.25%) values, in KRs, a product
+    goal with its ROI, and check-ins; no review scores."""
+    from okrlib import Workbook
+
+    data = plan_data()
+    kr1, kr2 = data["key_results"][0], data["key_results"][1]
+    kr1.update(baseline=1234567.5, target=2000000, unit="元")
+    kr2.update(baseline=0.000012, target=0.849111, unit="")
+    data["product_goals"][0].update(baseline=85.5, target=90.25, unit="%",
+                                    roi={"investment": 1234567.5, "expected_return": 2469135})
+    data["checkins"][0]["value"] = 1500000.25
+    data["checkins"].append({"id": "C2", "key_result": "KR1.2", "date": data["checkins"][0]["date"], "value": 0.849111})
+    data["review"]["scores"] = []
+    return Workbook.from_dict(data)

@@ -217,21 +217,8 @@ def test_a_table_row_must_fit_its_header():
 # --------------------------------------------------------------------------------------------
 
 
-def _numbers_plan() -> Workbook:
-    data = okr_samples.plan_data()
-    kr1, kr2 = data["key_results"][0], data["key_results"][1]
-    kr1.update(baseline=1234567.5, target=2000000, unit="元")
-    kr2.update(baseline=0.000012, target=0.849111, unit="")
-    data["product_goals"][0].update(baseline=85.5, target=90.25, unit="%",
-                                    roi={"investment": 1234567.5, "expected_return": 2469135})
-    data["checkins"][0]["value"] = 1500000.25
-    data["checkins"].append({"id": "C2", "key_result": "KR1.2", "date": data["checkins"][0]["date"], "value": 0.849111})
-    data["review"]["scores"] = []
-    return Workbook.from_dict(data)
-
-
 def test_large_small_fractional_and_percentage_numbers_read_the_same_in_both_files():
-    wb = _numbers_plan()
+    wb = okr_samples.numbers_plan()
     md, html = to_markdown(wb), to_html(wb)
     shown_md = "\n".join(_md_text(line) for line in md.split("\n"))
     shown_html = "".join(page(html).text)

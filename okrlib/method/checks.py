@@ -49,7 +49,7 @@ from itertools import accumulate, repeat
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, Sequence
 
-from okrlib.words import labels, numbers
+from okrlib.words import labels, numbers, text
 from okrlib.words.resources import data_file
 from okrlib.method._trie import pattern as _trie
 from okrlib.words.problems import OkrlibError
@@ -230,9 +230,8 @@ class UnknownProfileError(OkrlibError, ValueError):
     def __init__(self, name: str, known: Sequence[str]):
         self.name = name
         self.profiles = list(known)
-        shown = "、".join(self.profiles)
-        self.message_zh = f"没有名为「{name}」的校验规范,可用的有:{shown}"
-        self.message_en = f"There is no checker profile named {name!r}; the profiles are: {', '.join(self.profiles)}"
+        self.message_zh, self.message_en = (
+            text.say("checker.unknown_profile", lang, name=name, shown=text.join(self.profiles, lang)) for lang in ("zh", "en"))
         super().__init__(f"{self.message_zh} / {self.message_en}")
 
     def __str__(self) -> str:
@@ -642,9 +641,9 @@ def _is_activity(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         if not getattr(a, "is_activity", False):
             continue
         zh, en = suggest(a)
-        if "[指标]" in zh:  # nothing in the sentence names a metric: the product goal's is the likeliest
+        if text.say("checker.placeholder.metric") in zh:  # no metric in the sentence: the product goal's is the likeliest
             zh, en = _goal_outcome(ctx, kr) or (zh, en)
-        words = "、".join(getattr(a, "activity_words", ()) or ()) or _short(kr.statement, 12)
+        words = text.join(getattr(a, "activity_words", ()) or ()) or _short(kr.statement, 12)
         yield _kr(kr, words=words, outcome=zh, outcome_en=en)
 
 
@@ -655,12 +654,15 @@ def _goal_outcome(ctx: _Context, kr: KeyResult) -> Optional[tuple[str, str]]:
     if pg is None or not pg.metric.strip():
         return None
     down = pg.baseline is not None and pg.target is not None and pg.target < pg.baseline
-    base = f"{_number(pg.baseline)}{pg.unit}" if pg.baseline is not None else "[基线]"
-    goal = f"{_number(pg.target)}{pg.unit}" if pg.target is not None else "[目标]"
-    base_en = f"{_number(pg.baseline)}{pg.unit}" if pg.baseline is not None else "[baseline]"
-    goal_en = f"{_number(pg.target)}{pg.unit}" if pg.target is not None else "[target]"
-    verb, verb_en = ("降低至", "Reduce") if down else ("提升至", "Raise")
-    return f"将{pg.metric}从{base}{verb}{goal}", f"{verb_en} {pg.metric} from {base_en} to {goal_en}"
+
+    def hint(lang: str) -> str:
+        def value(x: Optional[float], placeholder: str) -> str:
+            return f"{_number(x)}{pg.unit}" if x is not None else text.say(f"checker.placeholder.{placeholder}", lang)
+
+        return text.say("checker.outcome." + ("down" if down else "up"), lang, metric=pg.metric,
+                        base=value(pg.baseline, "baseline"), goal=value(pg.target, "target"))
+
+    return hint("zh"), hint("en")
 
 
 @rule("kr-jargon")
@@ -670,7 +672,7 @@ def _jargon(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
             continue
         words = getattr(ctx.analysis(kr), "jargon", ()) or ()
         if words:
-            yield _kr(kr, words="、".join(words))
+            yield _kr(kr, words=text.join(words))
 
 
 @rule("kr-no-deadline")
@@ -693,7 +695,8 @@ def _no_data_source(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
     for kr in ctx.wb.key_results:
         if not kr.data_source.strip():
             metric = kr.metric or getattr(ctx.analysis(kr), "metric", None)
-            yield _kr(kr, metric=f"指标「{metric}」" if metric else "指标", metric_en=f' for "{metric}"' if metric else "")
+            key = "checker.metric_named" if metric else "checker.metric_unnamed"
+            yield _kr(kr, metric=text.say(key, "zh", metric=metric), metric_en=text.say(key, "en", metric=metric))
 
 
 # ---- 落地可行性 ----------------------------------------------------------------------------
@@ -743,8 +746,8 @@ def _task_incomplete(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
             continue
         missing = [name for name, empty in (("owner", not t.owner.strip()), ("due", t.due is None)) if empty]
         if missing:
-            zh = "和".join(labels.field("tasks", m, "zh") for m in missing)
-            en = " and ".join(labels.field("tasks", m, "en").lower() for m in missing)
+            zh = text.say("checker.and", "zh").join(labels.field("tasks", m, "zh") for m in missing)
+            en = text.say("checker.and", "en").join(labels.field("tasks", m, "en").lower() for m in missing)
             yield t.id, {"id": t.id, "title": _short(t.title), "key_result": t.key_result, "missing": zh, "missing_en": en}
 
 
@@ -781,17 +784,24 @@ def _dimension_balance(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         has = [d for d in _DIMENSIONS if d in covered]
         lacks = [d for d in _DIMENSIONS if d not in covered]
 
-        def names(codes: list[str], lang: str, sep: str) -> str:
-            return sep.join(labels.choice("kr_dimension", c, lang) or c for c in codes)
+        def names(codes: list[str], lang: str, sep: str = "") -> str:
+            shown = [labels.choice("kr_dimension", c, lang) or c for c in codes]
+            return sep.join(shown) if sep else text.join(shown, lang)
+
+        def covered(lang: str) -> str:
+            if not has:
+                return text.say("checker.dimensions_none", lang)
+            shown = names(has, lang)
+            return text.say("checker.dimensions_some", lang, names=shown if lang == "zh" else shown.lower())
 
         yield _o(
             o,
-            covered=f"只覆盖{names(has, 'zh', '、')}维度" if has else "都没有标注维度",
-            covered_en=f"cover only the {names(has, 'en', ', ').lower()} dimension" if has else "have no dimension marked",
-            missing=names(lacks, "zh", "、"),
-            missing_en=names(lacks, "en", ", ").lower(),
-            missing_or=names(lacks, "zh", "或"),
-            missing_or_en=names(lacks, "en", " or ").lower(),
+            covered=covered("zh"),
+            covered_en=covered("en"),
+            missing=names(lacks, "zh"),
+            missing_en=names(lacks, "en").lower(),
+            missing_or=names(lacks, "zh", text.say("checker.or", "zh")),
+            missing_or_en=names(lacks, "en", text.say("checker.or", "en")).lower(),
             min=least,
         )
 
@@ -810,8 +820,8 @@ def _stale(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         last = flag.last_checkin.isoformat() if flag.last_checkin else None
         yield _kr(
             kr,
-            last=f"最近一次进展同步在 {last}" if last else "自周期开始从未同步进展",
-            last_en=f"last check-in on {last}" if last else "no check-in since the cycle started",
+            last=text.say("checker.last_checkin", "zh", date=last) if last else text.say("checker.never_checked_in", "zh"),
+            last_en=text.say("checker.last_checkin", "en", date=last) if last else text.say("checker.never_checked_in", "en"),
             days=flag.age_days,
             max_days=flag.max_age_days,
         )
@@ -843,7 +853,7 @@ def _o_jargon(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
             continue  # no listed word at all: nothing to read
         words = getattr(analyse(o.statement), "jargon", ()) or ()
         if words:
-            yield _o(o, words="、".join(words))
+            yield _o(o, words=text.join(words))
 
 
 @lru_cache(maxsize=1)
@@ -887,12 +897,11 @@ def _risk_no_response(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         if not missing:
             continue
         band = _scoring().risk_band(score)
-        zh = {"response": "应对方案", "owner": "负责人"}
-        en = {"response": "response", "owner": "owner"}
         yield r.id, {
             "id": r.id, "description": _short(r.description), "likelihood": r.likelihood, "impact": r.impact,
             "score": score, "band": band["zh"], "band_en": band["en"].lower(), "min_score": least,
-            "missing": "和".join(zh[m] for m in missing), "missing_en": " or ".join(en[m] for m in missing),
+            "missing": text.say("checker.and", "zh").join(text.say(f"checker.risk_parts.{m}", "zh") for m in missing),
+            "missing_en": text.say("checker.or", "en").join(text.say(f"checker.risk_parts.{m}", "en") for m in missing),
         }
 
 
@@ -933,7 +942,7 @@ def _low_confidence(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def _shown(value: Any) -> str:
     if value is None:
-        return "(空)"
+        return text.say("checker.empty_value")
     if isinstance(value, float):
         return _number(value)
     if isinstance(value, dt.date):

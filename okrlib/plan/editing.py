@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
-from okrlib.words import labels
+from okrlib.words import labels, text
+from okrlib.words.resources import data_file
 from okrlib.words.numbers import read_number
 from okrlib.words.problems import OkrlibError, Problem, WorkbookError, problem
 from okrlib.plan.fields import FieldInfo, fields  # noqa: F401 - fields is part of the module's vocabulary
@@ -26,11 +27,11 @@ from okrlib.plan.model import SECTIONS, Workbook
 
 __all__ = ["EditError", "form_values", "apply", "delete", "key_field", "next_id", "ref_options", "row_label", "LIST_SEPARATOR"]
 
-LIST_SEPARATOR = "、"
+LIST_SEPARATOR: str = data_file("labels")["cell_list_separator"]
 _SPLIT = re.compile(r"[、,;，；\n]")
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-_TRUE = {"true", "yes", "y", "1", "是", "对", "√", "✓", "已同意", "已完成"}
-_FALSE = {"false", "no", "n", "0", "否", "错", "×", "✗", "未同意", "未完成", ""}
+_TRUE = frozenset(str(w).lower() for w in data_file("labels")["bool_words"]["true"])
+_FALSE = frozenset(str(w).lower() for w in data_file("labels")["bool_words"]["false"]) | {""}
 _PREFIX = {"company_goals": "CG", "factors": "F", "core_elements": "E", "product_goals": "PG", "objectives": "O",
            "key_results": "KR", "cross_dept": "X", "tasks": "T", "checkins": "C", "risks": "R",
            "adjustments": "A", "review_notes": "N", "action_plan": "AP"}
@@ -68,10 +69,10 @@ def show(value: Any, info: FieldInfo) -> Any:
     if info.kind == "list":
         return list(value) if info.ref else LIST_SEPARATOR.join(value)  # ids: a multiple choice
     if info.kind == "float":
-        text = f"{value:.15g}"
-        if "e" in text:  # 1e-05 is no way to show a number to a participant
-            text = f"{value:.20f}".rstrip("0").rstrip(".")
-        return text
+        exact = f"{value:.15g}"
+        if "e" in exact:  # 1e-05 is no way to show a number to a participant
+            exact = f"{value:.20f}".rstrip("0").rstrip(".")
+        return exact
     if info.kind == "int":
         return str(value)
     return value
@@ -157,10 +158,10 @@ def _read(value: Any, info: FieldInfo) -> tuple[Any, Optional[tuple[str, dict[st
     if info.kind == "bool":
         if isinstance(value, bool):
             return value, None
-        text = str(value or "").lower()
-        if text in _TRUE:
+        typed = str(value or "").lower()
+        if typed in _TRUE:
             return True, None
-        if text in _FALSE:
+        if typed in _FALSE:
             return False, None
         return value, ("form_not_bool", {})
     if info.kind == "list":
@@ -268,7 +269,7 @@ def delete(wb: Workbook, section: str, row_id: str) -> Workbook:
     rows[:] = keep
     users = sorted({rid for s, rid, row in wb.iter_ids() for f in _link_values(s, row) if f == row_id}) if key == "id" else []
     if users:
-        p = problem("", "form_still_linked", row_id, users="、".join(users), users_en=", ".join(users))
+        p = problem("", "form_still_linked", row_id, users=text.join(users, "zh"), users_en=text.join(users, "en"))
         raise EditError([p], {"": [p]})
     return Workbook.from_dict(data)
 
@@ -346,9 +347,9 @@ def next_id(wb: Optional[Workbook], section: str, parent: Optional[str] = None) 
 def row_label(row: Any, limit: int = 36) -> str:
     """A row as a choice shows it: ``"O1 提升新用户留存"`` (its key and the start of its text)."""
     key = getattr(row, "id", None) or getattr(row, "key_result", "")
-    text = next((getattr(row, f) for f in _TEXT_FIELDS if getattr(row, f, None)), "")
-    text = " ".join(str(text).split())
-    return f"{key} {text[:limit]}{'…' if len(text) > limit else ''}".strip()
+    first = next((getattr(row, f) for f in _TEXT_FIELDS if getattr(row, f, None)), "")
+    first = " ".join(str(first).split())
+    return f"{key} {first[:limit]}{'…' if len(first) > limit else ''}".strip()
 
 
 _TEXT_FIELDS = ("statement", "description", "title", "action", "need", "change", "text", "comment")

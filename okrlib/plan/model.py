@@ -22,7 +22,7 @@ from typing import Annotated, Any, Callable, Iterator, Literal, Optional, Union
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from okrlib.words import labels
+from okrlib.words import labels, text
 from okrlib.words.resources import data_file
 from okrlib.words.problems import Problem, WorkbookError, message, problem, problems_from_validation_error, register_pattern
 
@@ -69,7 +69,7 @@ TEXT_MAX = 16_000
 # valid value never enters Python (the benchmarks' validate figure rests on it). The Python side
 # only explains a failure, in okrlib.words.problems, through the explainers registered below.
 _C = r"\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff"  # control characters (tab and line feed allowed)
-_SEP = r",;，；、\n"  # separators of names in one table cell
+_SEP = re.escape(data_file("labels")["name_separators"]) + r"\n"  # separators of names in one table cell
 TEXT_PATTERN = rf"^[^{_C}]*$"
 REQUIRED_PATTERN = rf"^[^{_C}]*[^\s{_C}][^{_C}]*$"
 NAME_PATTERN = rf"^[^\s{_C}{_SEP}](?:[^{_C}{_SEP}]*[^\s{_C}{_SEP}])?$"
@@ -125,8 +125,8 @@ def _labels_to_codes(vocab: str) -> Any:
         for lang in ("zh", "en"):
             lookup[names[lang]] = code
             lookup[names[lang].lower()] = code
-    shown_zh = "、".join(f"{code}({names['zh']})" for code, names in entries.items())
-    shown_en = ", ".join(f"{code} ({names['en']})" for code, names in entries.items())
+    shown_zh = text.join((f"{code}({names['zh']})" for code, names in entries.items()), "zh")
+    shown_en = text.join((f"{code} ({names['en']})" for code, names in entries.items()), "en")
 
     def parse(value: str) -> str:
         found = lookup.get(value) or lookup.get(value.strip().lower())
@@ -301,7 +301,7 @@ class Roi(_Base):
 
     investment: Annotated[Optional[Number], Field(ge=0)] = None
     expected_return: Optional[Number] = None
-    unit: Text = "万元"
+    unit: Text = data_file("labels")["defaults"]["roi_unit"]
     note: Text = ""
 
     @property

@@ -58,7 +58,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 import numpy as np
 import pandas as pd
 
-from okrlib.words import labels
+from okrlib.words import labels, numbers, text
 from okrlib.words.resources import data_file
 from okrlib.words.problems import Problem, WorkbookError, problem
 from okrlib.plan.fields import TABLES, FieldInfo, fields
@@ -72,7 +72,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 # TABLES (from okrlib.plan.fields): the names of the tables, in order: ``frames()`` keys, CSV file
 # stems, sheet order.
 
-LIST_SEPARATOR = "、"
+LIST_SEPARATOR: str = data_file("labels")["cell_list_separator"]
 """Joins a list (``affects``, ``collaborators``) into one spreadsheet cell."""
 
 _SPLIT = re.compile(r"[、,;，；\n]")
@@ -315,7 +315,7 @@ def _number_text(value: float) -> str:
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _DATE_TEXT = re.compile(r"(\d{1,4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?")
-_BOOLS = {"是": True, "否": False, "对": True, "错": False, "√": True, "×": False, "✓": True, "✗": False}
+_BOOLS = {str(w): flag for flag in (True, False) for w in data_file("labels")["bool_words"][str(flag).lower()]}
 
 
 def _scalar_text(value: str) -> Any:
@@ -444,13 +444,12 @@ class _Placed:
     headers: dict[str, tuple[str, int]]  # field -> (header as written, column position)
 
 
-def _where(table: _Table) -> str:
-    return f"{table.where} {table.title}"
+def _where(table: _Table, lang: text.Lang = "en") -> str:
+    return text.say(f"labels.places.{table.where}", lang, title=table.title)
 
 
 def _where_zh(table: _Table) -> str:
-    noun = {"sheet": "工作表", "file": "文件", "frame": "表格"}[table.where]
-    return f"{noun}“{table.title}”"
+    return _where(table, "zh")
 
 
 def _absent_table(table: str, where: str) -> _Table:
@@ -485,8 +484,8 @@ def _read_tables(
                             "okr_unknown_table",
                             table.title,
                             location=here,
-                            expected="、".join(named),
-                            expected_en=", ".join(named),
+                            expected=text.join(named, "zh"),
+                            expected_en=text.join(named, "en"),
                         ),
                     )
                 )
@@ -617,7 +616,8 @@ def _locate(path: str, placed: dict[str, _Placed]) -> Optional[tuple[str, str, t
     if index is None or index >= len(where.rows):
         return _where(where.table), _where_zh(where.table), (where.order, 0, 0)
     row = where.rows[index]
-    location, zh = f"{_where(where.table)}, row {row}", f"{_where_zh(where.table)}第 {row} 行"
+    location = text.say("labels.places.row", "en", where=_where(where.table), row=str(row))
+    zh = text.say("labels.places.row", "zh", where=_where_zh(where.table), row=str(row))
     column = None
     while field:
         if field in where.headers:
@@ -629,7 +629,8 @@ def _locate(path: str, placed: dict[str, _Placed]) -> Optional[tuple[str, str, t
         field = field.rpartition(".")[0]
     if column is None:
         return location, zh, (where.order, row, -1)
-    return f"{location}, column {column[0]}", f"{zh}“{column[0]}”列", (where.order, row, column[1])
+    return (text.say("labels.places.column", "en", where=location, column=column[0]),
+            text.say("labels.places.column", "zh", where=zh, column=column[0]), (where.order, row, column[1]))
 
 
 def _relocate(p: Problem, placed: dict[str, _Placed]) -> tuple[Problem, tuple[int, int, int]]:
@@ -731,7 +732,7 @@ def _file_cells(series: pd.Series, col: _Column, excel: bool) -> list[Any]:
     if kind == "date":
         return [None if _missing(v) else v.date() for v in values]
     if kind == "bool":
-        return [bool(v) for v in values] if excel else ["是" if v else "否" for v in values]
+        return [bool(v) for v in values] if excel else [text.yes_no(v) for v in values]
     if kind == "int":
         return [None if _missing(v) else int(v) for v in values]
     return [None if _missing(v) else float(v) for v in values]
@@ -789,7 +790,9 @@ def to_excel(wb: Workbook, path: Union[PathLike, Any]) -> None:
                 elif isinstance(value, dt.date) and value < _EXCEL_FIRST_DATE:
                     value = value.isoformat()
                 cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    cell.number_format = numbers.excel_format(value)  # shown as on every other surface
+                elif isinstance(value, str):
                     cell.data_type = "s"  # never a formula or an error code
                     if r < 200:
                         width = max(width, _display_width(value))
@@ -920,8 +923,8 @@ def to_csv(wb: Workbook, directory: PathLike) -> None:
                 out[col.zh] = ["" if v is None else v.isoformat() for v in cells]
             else:
                 out[col.zh] = ["" if v is None else _csv_escape(str(v)) for v in cells]
-        text = pd.DataFrame(out, dtype=object).to_csv(index=False, lineterminator="\n")
-        payload = text.encode("utf-8-sig")
+        body = pd.DataFrame(out, dtype=object).to_csv(index=False, lineterminator="\n")
+        payload = body.encode("utf-8-sig")
         atomic_write(directory / f"{name}.csv", lambda handle, payload=payload: handle.write(payload))
 
 
@@ -946,12 +949,12 @@ def read_csv(directory: PathLike) -> Workbook:
     for path in sorted((p for p in directory.iterdir() if p.suffix.lower() == ".csv" and p.is_file()), key=rank):
         raw = path.read_bytes()
         try:
-            text = raw.decode("utf-8-sig")
+            decoded = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = raw.decode("gb18030", errors="replace")  # Chinese Excel's "CSV" is GBK
+            decoded = raw.decode("gb18030", errors="replace")  # Chinese Excel's "CSV" is GBK
         try:
             df = pd.read_csv(
-                io.StringIO(text),
+                io.StringIO(decoded),
                 header=None,
                 dtype=str,
                 keep_default_na=False,

@@ -16,6 +16,7 @@ from typing import Any, Callable, Union
 
 import yaml
 
+from okrlib.words.resources import data_file
 from okrlib.plan.model import Workbook
 from okrlib.words.problems import Problem, WorkbookError, problem
 
@@ -23,10 +24,7 @@ __all__ = ["atomic_write", "backup_path", "dumps", "load", "loads", "parse_yaml"
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-HEADER = (
-    "# okrlib 产品团队 OKR 工作簿 / okrlib plan workbook\n"
-    "# 格式说明 / format: docs/workbook-format.md\n"
-)
+HEADER: str = data_file("labels")["file_header"]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

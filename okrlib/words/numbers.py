@@ -36,7 +36,7 @@ from typing import Any, Literal, Optional
 
 from okrlib.words.resources import data_file
 
-__all__ = ["MISSING", "number", "quantity", "value_range", "percent", "money", "date", "table", "read_number"]
+__all__ = ["MISSING", "excel_format", "number", "quantity", "value_range", "percent", "money", "date", "table", "read_number"]
 
 Lang = Literal["zh", "en"]
 
@@ -120,6 +120,19 @@ def number(value: Any, *, digits: Optional[int] = None, compact: bool = False, g
         text = f"{value:,d}" if group and abs(value) >= _GROUP_FROM else str(value)
         return _signed(text, value, sign)
     return _signed(_plain(value, digits, group), value, sign)
+
+
+def excel_format(value: Any) -> str:
+    """The Excel number format under which a spreadsheet shows ``value`` as :func:`number` does.
+
+    The cell keeps the exact value (a workbook read back loses nothing); only what Excel
+    displays follows the formatter: ``1234567.5`` -> ``#,##0.0`` (shown ``1,234,567.5``),
+    ``0.849111`` -> ``0.000`` (shown ``0.849``), ``1200`` -> ``0``.
+    """
+    shown = number(value)
+    decimals = len(shown.rpartition(".")[2]) if "." in shown else 0
+    whole = "#,##0" if "," in shown else "0"
+    return whole + ("." + "0" * decimals if decimals else "")
 
 
 def quantity(value: Any, unit: Optional[str] = None, **options: Any) -> str:
