@@ -424,11 +424,11 @@ def test_cli_previous_finds_an_unlogged_change(capsys, tmp_path):
 
 
 def test_a_profile_can_override_a_rule_severity(monkeypatch):
-    import okrlib.method.checks as checks
+    from okrlib.method.checks import engine
 
     course = load_profile("course")
-    monkeypatch.setattr(checks, "load_profile", lambda name: dict(course, severity={"kr-no-owner": "info"}))
-    checks._compiled.cache_clear()
+    monkeypatch.setattr(engine, "load_profile", lambda name: dict(course, severity={"kr-no-owner": "info"}))
+    engine._compiled.cache_clear()
     try:
         data = good_data()
         _kr(data, "KR1.1")["owner"] = ""
@@ -436,7 +436,7 @@ def test_a_profile_can_override_a_rule_severity(monkeypatch):
         assert [f.severity for f in report.by_rule("kr-no-owner")] == ["info"]
         assert report.ok and report.status("T10-10") == "pass"  # an info finding does not count
     finally:
-        checks._compiled.cache_clear()
+        engine._compiled.cache_clear()
 
 
 # ---- the checker's shortcuts give the plain rules' answers ------------------------------------
@@ -444,7 +444,7 @@ def test_a_profile_can_override_a_rule_severity(monkeypatch):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-import okrlib.method.checks as checks_module  # noqa: E402
+import okrlib.method.checks.engine as checks_module  # noqa: E402
 from okrlib.method import scoring  # noqa: E402
 from okrlib.method.analyze import analyze_kr  # noqa: E402
 from okrlib.words.resources import data_file  # noqa: E402

@@ -299,7 +299,8 @@ def test_word_files_give_every_text_in_both_languages() -> None:
 # Where a CJK literal may stay in code, and why. Everything else a participant reads is data.
 # Regular expressions (and translation tables) that read what people type, in these modules:
 READERS = {
-    "okrlib/method/checks.py": "recognises dates and versions inside a KR sentence, and the punctuation around a metric",
+    "okrlib/method/checks/context.py": "recognises dates and versions inside a KR sentence",
+    "okrlib/method/checks/align.py": "the punctuation around a metric name",
     "okrlib/words/numbers.py": "reads numbers as typed: full-width digits, 万/亿, 百分之",
     "okrlib/plan/editing.py": "reads dates (2027年3月31日) and lists (销售部、客服部) typed in a form",
     "okrlib/storage/tables.py": "reads dates and lists typed in a spreadsheet cell",
