@@ -272,7 +272,7 @@ def png_problem() -> Optional[str]:
 def prepare_png() -> None:
     """Start the browser that draws the PNG now, in the background; returns at once.
 
-    Starting it is most of an export's wait (~3 s). A notebook that calls this early finds it
+    Starting the browser is most of an export's wait. A notebook that calls this early finds it
     open when the participant exports; without it ``export_all`` starts it (and keeps it for the
     next export). Nothing happens when a PNG cannot be made here: ``export_all`` says why.
     """

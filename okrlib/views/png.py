@@ -1,15 +1,14 @@
 """PNG images of plotly figures, drawn by one Chromium that stays open for the next image.
 
 kaleido (>= 1.0) draws a figure in a headless Chromium. ``fig.to_image`` starts a browser for
-each image and closes it again: ~3 s of waiting for the browser, for ~0.3 s of drawing. A
-participant who exports the plan at the end of M8 waits for that start every time.
+each image and closes it again, and starting is most of the wait: a participant who exports the
+plan at the end of M8 would wait for that start every time.
 
 Here one browser serves every image of the process. ``prepare()`` starts it in the
 background and returns at once, so a notebook can ask for it early (M8's first cell) and the
 export later finds it open; ``draw`` starts it itself when nobody did. The browser closes
 after ``IDLE_SECONDS`` without an image (20 minutes: long enough for M8's action plan between
-opening the notebook and exporting; a kernel left open all day keeps no Chromium, ~200-400 MB,
-around) and when the process exits; the next image starts a new one.
+opening the notebook and exporting; a kernel left open all day keeps no idle Chromium around) and when the process exits; the next image starts a new one.
 
 Every wait has a limit (``START_TIMEOUT``, ``DRAW_TIMEOUT``): a browser that never starts, or
 hangs, becomes an exception for the caller (``export_all`` reports it in Chinese and English),

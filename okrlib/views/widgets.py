@@ -70,7 +70,7 @@ def _in_widget_callback() -> bool:
 def show_in(out: W.Output, *objects: Any) -> None:
     """Replace what an output area shows with ``objects`` (figures, HTML, Markdown).
 
-    Two ways, measured here: while a cell runs (papermill, Voilà's first render, a cell run in
+    Two ways: while a cell runs (papermill, Voilà's first render, a cell run in
     JupyterLab) the content is set as the widget's ``outputs`` state, because capturing with
     ``with out:`` goes through the runner's output-widget emulation, which stalls a cell until
     its timeout (jupyter/nbclient#312). During a widget event a real frontend is attached, and
@@ -112,10 +112,8 @@ class _Shown:
     tool_id: str = ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        # ipywidgets' own bundle builds its text/plain fallback from repr() of the whole tree
-        # (every child, every non-default trait), then keeps 110 characters of it: ~0.1 s for
-        # a 170-widget form, on every display. The fallback here names the tool instead, which
-        # is also what a text-only reader (nbconvert to text, a console) should see.
+        # The text/plain fallback names the tool (not ipywidgets' repr of the whole widget tree,
+        # cut to 110 characters): what a text-only reader (nbconvert to text, a console) should see.
         label = self.label or (_tool_title(self.tool_id) if self.tool_id else type(self).__name__)
         data: dict[str, Any] = {"text/plain": f"[okrlib] {label}"}
         if self.widget._view_name is not None:
