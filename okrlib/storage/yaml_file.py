@@ -233,10 +233,7 @@ def atomic_write(path: PathLike, write: Callable[[Any], Any], backup: bool = Fal
         os.replace(tmp, path)
         _reached("replaced")
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _discard(tmp)
         raise
     _fsync_dir(directory)
 
@@ -255,11 +252,16 @@ def _keep_backup(path: Path) -> None:
             shutil.copy2(path, tmp)
         os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _discard(tmp)
         raise
+
+
+def _discard(tmp: Union[str, Path]) -> None:
+    """Remove a temporary file that will not be renamed into place (gone already is fine)."""
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
 
 
 def _fsync_dir(directory: Path) -> None:
