@@ -189,6 +189,21 @@ def test_a_yes_no_field_reads_chinese_no_as_no(plan_path):
     assert form.values()["agreed"] is True
 
 
+def test_scoring_one_kr_after_another_keeps_every_score(plan_path):
+    """T16 as the course asks: pick a KR, score it, save; pick the next, score it, save. Each KR
+    keeps its own score; the first is never overwritten by the second."""
+    review = widgets.ReviewForm(plan_path, fields=["key_result", "score", "comment"])
+    before = {s.key_result: s.score for s in okrlib.load(plan_path).review.scores}
+    for kr, score in (("KR1.2", "0.4"), ("KR1.3", "0.6"), ("KR1.1", "0.9")):
+        review.form.inputs["key_result"].value = kr
+        review.form.fill({"score": score})
+        assert review.form.submit(), review.form.status.value
+    saved = {s.key_result: s.score for s in okrlib.load(plan_path).review.scores}
+    assert saved == {**before, "KR1.2": 0.4, "KR1.3": 0.6, "KR1.1": 0.9}
+    review.form.inputs["key_result"].value = "KR1.2"  # back to the first: its own score shows
+    assert review.form.values()["score"] == "0.4"
+
+
 def test_the_review_form_shows_the_chosen_kr_s_own_score(plan_path):
     review = widgets.ReviewForm(plan_path, fields=["key_result", "score", "comment"])
     review.form.new()

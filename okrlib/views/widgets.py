@@ -196,6 +196,8 @@ class SectionForm(_Shown):
             rows.append(kit.box(W.VBox, [kit.box(W.HBox, [label, widget]), self.errors[info.name]]))
         self.chooser = W.Dropdown(layout=kit.layout(width="32em"), style=kit.style(W.Dropdown))
         self.chooser.observe(self._chosen, names="value")
+        if self.key != "id" and self.key in self.inputs:  # a row named by what it is about (T16: its KR)
+            self.inputs[self.key].observe(self._key_chosen, names="value")
         plain = {"layout": kit.layout(), "style": kit.style(W.Button)}
         self.save_button = W.Button(description=text.say("ui.form.save"), button_style="primary", icon="check", **plain)
         self.new_button = W.Button(description=text.say("ui.form.new"), icon="plus", **plain)
@@ -293,6 +295,19 @@ class SectionForm(_Shown):
         else:
             self.show(change["new"])
 
+    def _key_chosen(self, change: Any) -> None:
+        """Picking another KR in a form whose rows are named by their KR (T16) starts that KR's own
+        entry: its saved row, or a new one. The row shown before is never renamed into it."""
+        if self._quiet or change["new"] == self.current:
+            return
+        if change["new"] in self._keys():
+            self.show(change["new"])
+        else:
+            self.current = None
+            self._quiet = True
+            self.chooser.value = None
+            self._quiet = False
+
     def _plan_changed(self, _wb: Workbook) -> None:
         self._refresh_choices()
 
@@ -308,7 +323,9 @@ class SectionForm(_Shown):
 
     def fill(self, values: Mapping[str, Any]) -> None:
         """Type into the form (tests and headless runs do what a participant would)."""
-        for name, value in values.items():
+        # the row's key first: choosing it may bring that row's saved values, which what is
+        # typed for the other fields then replaces
+        for name, value in sorted(values.items(), key=lambda item: item[0] != self.key):
             if name not in self.inputs:
                 raise KeyError(f"{self.section} form has no field {name!r}")
             self._set(self.inputs[name], self._field(name), value)
