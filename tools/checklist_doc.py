@@ -34,6 +34,8 @@ def render() -> str:
         "",
         "An indicator fails when one of its findings is an error, warns when one is a warning, and",
         "passes otherwise. The score (0-100) averages the scored indicators: pass 1, warn 0.5, fail 0.",
+        "An indicator that judges a section of the plan (*needs* below) fails with `nothing-to-check`",
+        "while that section is empty, so an empty plan scores 0, never as good.",
         "",
     ]
     for dim in checklist["dimensions"]:
@@ -41,12 +43,15 @@ def render() -> str:
         out += [f"## {dim['zh']} / {dim['en']}{scored}", "", "| id | indicator | rules |", "| --- | --- | --- |"]
         for ind in dim["indicators"]:
             names = ", ".join(f"`{r}`" for r in ind.get("rules", []))
+            if ind.get("needs"):
+                names += f"; needs `{ind['needs']}` (`nothing-to-check`)"
             out.append(f"| {ind['id']} | {_cell(ind['zh'])}<br>{_cell(ind['en'])} | {names} |")
         out.append("")
     out += ["## Rules", "", "| rule | indicator | severity | says | source |", "| --- | --- | --- | --- | --- |"]
     for rid, rule in rules.items():
         says = f"{_cell(rule['message_zh'])}<br>{_cell(rule['message_en'])}"
-        out.append(f"| `{rid}` | {rule['indicator']} | {rule['severity']} | {says} | {_cell(rule['source'])} |")
+        indicator = "each indicator that *needs* a section" if rule["indicator"] == "*" else rule["indicator"]
+        out.append(f"| `{rid}` | {indicator} | {rule['severity']} | {says} | {_cell(rule['source'])} |")
     out += ["", "## Profiles", "", "| profile | objectives | KRs per objective | source |", "| --- | --- | --- | --- |"]
     for name in profiles():
         raw = load_profile(name)

@@ -44,7 +44,7 @@ from okrlib.method.checks.engine import check
 from okrlib.method.checks.findings import CheckReport, Finding, IndicatorResult
 
 # Each module registers its rules with @rule when it is imported.
-from okrlib.method.checks import align, balance, feasible, measure, tracking  # noqa: E402,F401
+from okrlib.method.checks import align, balance, coverage, feasible, measure, tracking  # noqa: E402,F401
 
 __all__ = [
     "Finding",

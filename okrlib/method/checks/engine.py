@@ -57,11 +57,21 @@ def check(
     findings: list[Finding] = []
     counts: dict[str, int] = {}
     worst: dict[str, int] = {}
+    by_indicator: dict[str, int] = {}  # findings of rules that speak for several indicators
     for rule_id, fn, indicator, severity, source in compiled:
+        if indicator == ANY_INDICATOR:
+            for target, params in fn(ctx):
+                named = params["indicator"]
+                findings.append(Finding(rule_id, named, severity, target, source, params))
+                by_indicator[named] = by_indicator.get(named, 0) + 1
+                worst[f"{ANY_INDICATOR}{named}"] = max(worst.get(f"{ANY_INDICATOR}{named}", 0), _RANK[severity])
+            continue
         made = _add_findings(findings, fn(ctx), {"rule": rule_id, "indicator": indicator, "severity": severity, "source": source})
         if made:
             counts[rule_id] = made
             worst[rule_id] = _RANK[severity]
+    for named, n in by_indicator.items():
+        counts[f"{ANY_INDICATOR}{named}"] = n
     return _report(tuple(findings), counts, worst, profile)
 
 
@@ -129,11 +139,14 @@ def _indicator_table() -> tuple[tuple[dict[str, Any], tuple[str, ...], bool], ..
                 "dimension_zh": dim["zh"],
                 "dimension_en": dim["en"],
             }
-            out.append((fixed, tuple(ind["rules"]), scored))
+            # its own rules, and the key under which a rule speaking for several indicators counts it
+            out.append((fixed, tuple(ind["rules"]) + (f"{ANY_INDICATOR}{ind['id']}",), scored))
     return tuple(out)
 
 
 _RANK = {"info": 0, "warning": 1, "error": 2}
+ANY_INDICATOR = "*"
+"""The ``indicator`` in rules.yaml of a rule whose findings each name their indicator (``params["indicator"]``)."""
 _ZEROS = repeat(0)
 
 
