@@ -189,6 +189,27 @@ def test_a_yes_no_field_reads_chinese_no_as_no(plan_path):
     assert form.values()["agreed"] is True
 
 
+def test_the_first_kr_under_an_objective_is_numbered_under_it(tmp_path):
+    """A KR form opened before any objective exists proposes an id; once the participant saves O1
+    the proposal follows it: the first KR is KR1.1, as every later one (KR1.2 ...), never KR1."""
+    plan = widgets.open_plan(tmp_path / "plan.yaml")
+    objectives = SectionForm(plan, "objectives")
+    krs = SectionForm(plan, "key_results")
+    objectives.fill({"statement": "让中小企业愿意续费", "kind": "committed"})
+    assert objectives.submit(), objectives.status.value
+    assert krs.values()["objective"] == "O1" and krs.values()["id"] == "KR1.1"
+    krs.fill({"statement": "续约率从 80% 提升至 90%"})
+    assert krs.submit(), krs.status.value
+    krs.new()
+    assert krs.values()["id"] == "KR1.2"
+    krs.fill({"id": "KR-自定"})  # an id the participant chose is kept when the objective changes
+    objectives.new()
+    objectives.fill({"statement": "让新客户更快上手", "kind": "committed"})
+    assert objectives.submit()
+    krs.inputs["objective"].value = "O2"
+    assert krs.values()["id"] == "KR-自定"
+
+
 def test_scoring_one_kr_after_another_keeps_every_score(plan_path):
     """T16 as the course asks: pick a KR, score it, save; pick the next, score it, save. Each KR
     keeps its own score; the first is never overwritten by the second."""

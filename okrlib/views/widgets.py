@@ -198,6 +198,9 @@ class SectionForm(_Shown):
         self.chooser.observe(self._chosen, names="value")
         if self.key != "id" and self.key in self.inputs:  # a row named by what it is about (T16: its KR)
             self.inputs[self.key].observe(self._key_chosen, names="value")
+        self._suggested: Optional[str] = None  # the id new() proposed, while the participant keeps it
+        if "id" in self.inputs and "objective" in self.inputs:  # a KR's id follows its objective (KR2.1)
+            self.inputs["objective"].observe(self._parent_chosen, names="value")
         plain = {"layout": kit.layout(), "style": kit.style(W.Button)}
         self.save_button = W.Button(description=text.say("ui.form.save"), button_style="primary", icon="check", **plain)
         self.new_button = W.Button(description=text.say("ui.form.new"), icon="plus", **plain)
@@ -295,6 +298,13 @@ class SectionForm(_Shown):
         else:
             self.show(change["new"])
 
+    def _parent_chosen(self, change: Any) -> None:
+        """A new row whose objective changes (or first appears) gets the id that fits it, unless
+        the participant typed an id of their own: the first KR under O1 is KR1.1, never KR1."""
+        if self.current is None and self.inputs["id"].value == self._suggested:
+            self._suggested = editing.next_id(self.plan.workbook, self.section, change["new"])
+            self.inputs["id"].value = self._suggested
+
     def _key_chosen(self, change: Any) -> None:
         """Picking another KR in a form whose rows are named by their KR (T16) starts that KR's own
         entry: its saved row, or a new one. The row shown before is never renamed into it."""
@@ -369,7 +379,7 @@ class SectionForm(_Shown):
         values = editing.form_values(None, self.section)
         if "id" in self.inputs:
             parent = self.inputs["objective"].value if "objective" in self.inputs else None
-            values["id"] = editing.next_id(self.plan.workbook, self.section, parent)
+            values["id"] = self._suggested = editing.next_id(self.plan.workbook, self.section, parent)
         self._clear_errors()
         for info in self.infos:
             if isinstance(self.inputs[info.name], W.Dropdown) and values.get(info.name) is None and not info.optional:
