@@ -23,15 +23,12 @@ from okrlib.words.resources import data_file
 from okrlib.words.numbers import read_number
 from okrlib.words.problems import OkrlibError, Problem, WorkbookError, problem
 from okrlib.plan.fields import FieldInfo, fields  # noqa: F401 - fields is part of the module's vocabulary
-from okrlib.plan.model import SECTIONS, Workbook
+from okrlib.plan.model import NAME_SEPARATOR, SECTIONS, Workbook
 
 __all__ = ["EditError", "form_values", "apply", "delete", "key_field", "next_id", "ref_options", "row_label", "LIST_SEPARATOR"]
 
 LIST_SEPARATOR: str = data_file("labels")["cell_list_separator"]
-_SPLIT = re.compile(r"[、,;，；\n]")
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-_TRUE = frozenset(str(w).lower() for w in data_file("labels")["bool_words"]["true"])
-_FALSE = frozenset(str(w).lower() for w in data_file("labels")["bool_words"]["false"]) | {""}
 _PREFIX = {"company_goals": "CG", "factors": "F", "core_elements": "E", "product_goals": "PG", "objectives": "O",
            "key_results": "KR", "cross_dept": "X", "tasks": "T", "checkins": "C", "risks": "R",
            "adjustments": "A", "review_notes": "N", "action_plan": "AP"}
@@ -158,12 +155,8 @@ def _read(value: Any, info: FieldInfo) -> tuple[Any, Optional[tuple[str, dict[st
     if info.kind == "bool":
         if isinstance(value, bool):
             return value, None
-        typed = str(value or "").lower()
-        if typed in _TRUE:
-            return True, None
-        if typed in _FALSE:
-            return False, None
-        return value, ("form_not_bool", {})
+        flag = labels.bool_word(str(value or "")) if value not in (None, "") else False  # empty: not ticked
+        return (flag, None) if flag is not None else (value, ("form_not_bool", {}))
     if info.kind == "list":
         if isinstance(value, (list, tuple)):
             return [str(v).strip() for v in value if str(v).strip()], None
@@ -175,7 +168,7 @@ def _read(value: Any, info: FieldInfo) -> tuple[Any, Optional[tuple[str, dict[st
 
 def split_list(text: str) -> list[str]:
     """``"销售部、客服部"`` -> ``["销售部", "客服部"]`` (顿号, commas, semicolons or new lines)."""
-    return [p.strip() for p in _SPLIT.split(text or "") if p.strip()]
+    return [p.strip() for p in NAME_SEPARATOR.split(text or "") if p.strip()]
 
 
 def _build(section: str, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[Problem]]]:

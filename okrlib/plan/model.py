@@ -75,7 +75,8 @@ REQUIRED_PATTERN = rf"^[^{_C}]*[^\s{_C}][^{_C}]*$"
 NAME_PATTERN = rf"^[^\s{_C}{_SEP}](?:[^{_C}{_SEP}]*[^\s{_C}{_SEP}])?$"
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$"
 _CONTROL = re.compile(f"[{_C}]")
-_SEPARATOR = re.compile(f"[{_SEP}]")
+# where one cell or form field holding several names is split
+NAME_SEPARATOR = re.compile(f"[{_SEP}]")
 
 
 def _explain_text(value: Any) -> tuple[str, dict[str, Any]]:
@@ -87,7 +88,7 @@ def _explain_text(value: Any) -> tuple[str, dict[str, Any]]:
 
 def _explain_name(value: Any) -> tuple[str, dict[str, Any]]:
     if isinstance(value, str) and value.strip() and not _CONTROL.search(value):
-        if _SEPARATOR.search(value):
+        if NAME_SEPARATOR.search(value):
             return "okr_name_separator", {}
         return "okr_name_spaces", {}
     return _explain_text(value)

@@ -62,7 +62,8 @@ from okrlib.words import labels, numbers, text
 from okrlib.words.resources import data_file
 from okrlib.words.problems import Problem, WorkbookError, problem
 from okrlib.plan.fields import TABLES, FieldInfo, fields
-from okrlib.plan.model import SCHEMA_VERSION, SECTIONS, Workbook
+from okrlib.plan.editing import LIST_SEPARATOR
+from okrlib.plan.model import NAME_SEPARATOR, SCHEMA_VERSION, SECTIONS, Workbook
 from okrlib.storage.yaml_file import atomic_write, to_data
 
 __all__ = ["frames", "from_frames", "to_excel", "read_excel", "to_csv", "read_csv", "TABLES", "LIST_SEPARATOR"]
@@ -72,11 +73,9 @@ PathLike = Union[str, "os.PathLike[str]"]
 # TABLES (from okrlib.plan.fields): the names of the tables, in order: ``frames()`` keys, CSV file
 # stems, sheet order.
 
-LIST_SEPARATOR: str = data_file("labels")["cell_list_separator"]
-"""Joins a list (``affects``, ``collaborators``) into one spreadsheet cell."""
-
-_SPLIT = re.compile(r"[、,;，；\n]")
-"""Splits a list cell back: what a person may type between names (the model forbids these in names)."""
+# A list (``affects``, ``collaborators``) is one cell joined by okrlib.plan.editing.LIST_SEPARATOR,
+# split back at okrlib.plan.model.NAME_SEPARATOR (what a person may type between names, which the
+# model forbids inside a name).
 
 MAPPING_SHEET = "_okrlib"
 """Hidden sheet of an exported .xlsx: schema version and (sheet, header) -> (section, field)."""
@@ -315,7 +314,6 @@ def _number_text(value: float) -> str:
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _DATE_TEXT = re.compile(r"(\d{1,4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?")
-_BOOLS = {str(w): flag for flag in (True, False) for w in data_file("labels")["bool_words"][str(flag).lower()]}
 
 
 def _scalar_text(value: str) -> Any:
@@ -377,7 +375,10 @@ def _conv_bool(value: Any) -> Any:
         return bool(value)
     if isinstance(value, str):
         value = _scalar_text(value)
-        return _BOOLS.get(value, value) if isinstance(value, str) else value
+        if isinstance(value, str):
+            flag = labels.bool_word(value)
+            return value if flag is None else flag
+        return value
     return value
 
 
@@ -411,7 +412,7 @@ def _conv_list(value: Any) -> Any:
         return _OMIT
     value = _as_text(value)
     if isinstance(value, str):
-        items = [part.strip() for part in _SPLIT.split(value)]
+        items = [part.strip() for part in NAME_SEPARATOR.split(value)]
         items = [part for part in items if part]
         return items if items else _OMIT
     return value
@@ -446,10 +447,6 @@ class _Placed:
 
 def _where(table: _Table, lang: text.Lang = "en") -> str:
     return text.say(f"labels.places.{table.where}", lang, title=table.title)
-
-
-def _where_zh(table: _Table) -> str:
-    return _where(table, "zh")
 
 
 def _absent_table(table: str, where: str) -> _Table:
@@ -614,10 +611,10 @@ def _locate(path: str, placed: dict[str, _Placed]) -> Optional[tuple[str, str, t
         rest = rest[found.end() :]
     field = re.sub(r"\[\d+\]", "", rest.lstrip("."))
     if index is None or index >= len(where.rows):
-        return _where(where.table), _where_zh(where.table), (where.order, 0, 0)
+        return _where(where.table), _where(where.table, "zh"), (where.order, 0, 0)
     row = where.rows[index]
     location = text.say("labels.places.row", "en", where=_where(where.table), row=str(row))
-    zh = text.say("labels.places.row", "zh", where=_where_zh(where.table), row=str(row))
+    zh = text.say("labels.places.row", "zh", where=_where(where.table, "zh"), row=str(row))
     column = None
     while field:
         if field in where.headers:

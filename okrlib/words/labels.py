@@ -7,11 +7,12 @@ every place follows.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal, Optional
 
 from okrlib.words.resources import data_file
 
-__all__ = ["section", "item", "field", "choice"]
+__all__ = ["section", "item", "field", "choice", "bool_word"]
 
 Lang = Literal["zh", "en"]
 
@@ -40,3 +41,15 @@ def choice(vocab: str, code: Optional[str], lang: Lang = "zh") -> Optional[str]:
         return None
     entry = data_file("vocab")[vocab].get(code)
     return entry[lang] if entry else code
+
+
+@lru_cache(maxsize=1)
+def _bool_words() -> dict[str, bool]:
+    words = data_file("labels")["bool_words"]
+    return {str(w).lower(): flag for flag in (True, False) for w in words[str(flag).lower()]}
+
+
+def bool_word(typed: str) -> Optional[bool]:
+    """What a yes/no typed in a form or a cell means (是, 否, √, 已完成, yes, 0 ...; case ignored),
+    or None when it is neither."""
+    return _bool_words().get(typed.lower())
