@@ -22,6 +22,8 @@ PYTEST_ARGS ?=
 LAB_ARGS    ?=
 DASHBOARD_ARGS ?=
 PORT        ?= 8866
+# The participant's workspace `make lab` opens (git-ignored; made and updated by `okrlib workspace`).
+WORKSPACE   ?= workspace
 BENCH_ARGS  ?=
 
 # Lock tooling lives in its own throwaway venv so it never touches .venv.
@@ -69,16 +71,16 @@ $(STAMP): pyproject.toml $(LOCK) | $(PY)
 	@touch $(STAMP)
 	@echo "==> $(VENV)/ is ready ($$($(PY) --version 2>&1))"
 
-lab: setup ## Open the course (JupyterLab on notebooks/)
-	@start=notebooks; if [ -f notebooks/index.ipynb ]; then start=notebooks/index.ipynb; fi; \
-	args="--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/$$start"; \
+lab: setup ## Open the course in your own workspace (WORKSPACE=workspace/: copies of the notebooks, your plan, your exports)
+	@$(PY) -m okrlib workspace "$(WORKSPACE)"
+	@args="--ServerApp.root_dir=$(WORKSPACE) --LabApp.default_url=/lab/tree/notebooks/index.ipynb"; \
 	if [ "$$(id -u)" = 0 ]; then args="$$args --allow-root"; fi; \
 	if [ -n "$${CI:-}" ] || { [ "$$(uname -s)" = Linux ] && [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; }; then \
 	  args="$$args --no-browser --ip=127.0.0.1"; \
 	  echo "==> no display: open the URL printed below in your browser"; \
 	fi; \
 	echo "==> $(VENV)/bin/jupyter lab $$args $(LAB_ARGS)"; \
-	exec $(VENV)/bin/jupyter lab $$args $(LAB_ARGS)
+	JUPYTERLAB_SETTINGS_DIR="$(WORKSPACE)/.jupyter/lab/user-settings" exec $(VENV)/bin/jupyter lab $$args $(LAB_ARGS)
 
 dashboards: setup ## Serve the read-only dashboards with Voilà on 127.0.0.1 (PORT=8866; settings: config/voila.py)
 	@echo "==> Voilà on http://127.0.0.1:$(PORT)/ (dashboards/; plans from $${OKRLIB_PLANS:-docs/examples/}; role $${OKRLIB_ROLE:-participant})"

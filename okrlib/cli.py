@@ -298,6 +298,15 @@ def _cmd_validate(args: argparse.Namespace, out: _Out) -> int:
     return EXIT_OK
 
 
+def _cmd_workspace(args: argparse.Namespace, out: _Out) -> int:
+    from okrlib.course import workspace
+
+    done = workspace.sync(args.folder)
+    out.line(done.summary(out.lang))
+    out.emit(True, folder=str(done.root), files=done.actions, beside=done.beside)
+    return EXIT_OK
+
+
 def _default_export(src: Path, fmt: str) -> Path:
     if fmt == "csv":
         return src.with_name(f"{src.stem}_csv")
@@ -609,6 +618,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="FILE", default=None,
                    help=_help("previous"))
     p.set_defaults(run=_cmd_check)
+
+    p = sub.add_parser("workspace", parents=[common], help=_help("workspace"))
+    p.add_argument("folder", metavar="DIR", help=_help("workspace_dir"))
+    p.set_defaults(run=_cmd_workspace)
     return parser
 
 

@@ -1,48 +1,62 @@
-"""The course day headless, as the tests and the notebooks benchmark both run it: the notebooks
-copied to a scratch folder, each given the plan file, the participant role and its sample inputs
-(tests/data/samples/<notebook>.yaml), and run with papermill."""
+"""The course day headless, as the tests and the notebooks benchmark both run it: the participant
+versions of the notebooks made in a scratch workspace (``okrlib.course.workspace.sync``), each run
+with papermill with the day's plan file, the participant role and its sample inputs
+(tests/data/samples/<notebook>.yaml) given the way a hub or a demo gives them: through the
+``OKRLIB_*`` settings of the kernel's environment (the notebooks have no parameters cell)."""
 
 from __future__ import annotations
 
-import shutil
+import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Optional
-
-import yaml
+from typing import Iterator, Mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
+EXERCISES = ROOT / "exercises"
 SAMPLES = ROOT / "tests" / "data" / "samples"
 
 
-def samples(stem: str) -> Optional[Any]:
-    """The sample inputs of one notebook (None when it has none)."""
-    path = SAMPLES / f"{stem}.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-
-
 def copy_notebooks(work: Path) -> Path:
-    """The course notebooks copied into ``work`` (so a run leaves the repository untouched)."""
-    target = work / "notebooks"
-    shutil.copytree(NOTEBOOKS, target, ignore=shutil.ignore_patterns("my-plan*", ".ipynb_checkpoints"))
-    return target
+    """A participant's workspace made in ``work`` (so a run leaves the repository untouched);
+    returns its notebooks folder."""
+    from okrlib.course import workspace
+
+    workspace.sync(work, ROOT)
+    return work / "notebooks"
 
 
-def participant(stem: str, plan: Path, export_dir: Path) -> dict[str, Any]:
-    """A participant's parameters for one notebook: the day's plan file, the samples, and for
-    M8 the folder the plan is exported to."""
-    params: dict[str, Any] = {"plan_path": str(plan), "role": "participant"}
-    if stem != "index":
-        params["samples"] = samples(stem)
-    if stem.startswith("m08"):
-        params["export_dir"] = str(export_dir)
-    return params
+def participant(stem: str, plan: Path, export_dir: Path, *, role: str = "participant") -> dict[str, str]:
+    """A participant's settings for one notebook: the day's plan file, the role, the folder M8
+    exports to, and the notebook's sample inputs when it has some."""
+    env = {"OKRLIB_PLAN": str(plan), "OKRLIB_ROLE": role, "OKRLIB_EXPORT_DIR": str(export_dir)}
+    samples = SAMPLES / f"{stem}.yaml"
+    if samples.exists():
+        env["OKRLIB_SAMPLES"] = str(samples)
+    return env
 
 
-def run(src: Path, out: Path, params: dict[str, Any], cwd: Path) -> None:
-    """papermill, the notebook written once at the end: papermill's default writes the whole
-    notebook twice per cell, a progress log for long jobs that costs seconds here."""
+@contextmanager
+def environment(settings: Mapping[str, str]) -> Iterator[None]:
+    """``settings`` in this process's environment (so in the kernels it starts), then the old values back."""
+    old = {k: os.environ.get(k) for k in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run(src: Path, out: Path, settings: Mapping[str, str], cwd: Path) -> None:
+    """papermill, with ``settings`` in the kernel's environment, the notebook written once at the
+    end: papermill's default writes the whole notebook twice per cell, a progress log for long
+    jobs that costs seconds here."""
     import papermill
 
-    papermill.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3", cwd=str(cwd),
-                               progress_bar=False, request_save_on_cell_execute=False)
+    with environment(settings):
+        papermill.execute_notebook(str(src), str(out), kernel_name="python3", cwd=str(cwd),
+                                   progress_bar=False, request_save_on_cell_execute=False)

@@ -288,15 +288,18 @@ def test_tree_coloured_by_score_band(name, wb, report, as_of):
     nodes = _nodes(charts.alignment_tree(wb, color_by="score", as_of=as_of))
     when = as_of or scoring.reference_date(wb)
     bands = CFG["colors"]["band"]
+    reviewed = {s.key_result: s.score for s in wb.review.scores}  # M7's end-of-quarter scores come first
     for kr in wb.key_results:
-        s = scoring.kr_score_at(wb, kr.id, when)
+        s = reviewed.get(kr.id, scoring.kr_score_at(wb, kr.id, when))
         node = nodes[kr.id]
         if s is None:
             assert node["color"] == CFG["colors"]["unscored"]
         else:
             assert node["color"] == bands[scoring.band(s)], kr.id
-            assert f"得分 {numbers.number(s, digits=2)}(" in node["hover"]  # the one formatter: 0.3, not 0.30
+            assert f" {numbers.number(s, digits=2)}(" in node["hover"]  # the one formatter: 0.3, not 0.30
     for o in wb.objectives:
+        if any(kr.id in reviewed for kr in wb.key_results_of(o.id)):
+            continue  # test_tree_coloured_by_the_review_scores_of_m7
         s = scoring.objective_score(wb, o.id, when)
         shown = nodes[o.id]["line"] if nodes[o.id]["category"] == "unlinked" else nodes[o.id]["color"]
         assert shown == (CFG["colors"]["unscored"] if s is None else bands[scoring.band(s)])
@@ -305,6 +308,7 @@ def test_tree_coloured_by_score_band(name, wb, report, as_of):
 def test_score_band_edges_come_from_scoring_yaml():
     # a KR exactly on a band edge takes the band above it, as okrlib.method.scoring says
     data = samples.example().to_dict()
+    data["review"]["scores"] = []  # scored from check-ins only (M7's scores come first: see below)
     data["checkins"] = [
         {"id": "C1", "key_result": "KR1.1", "date": dt.date(2027, 2, 1), "value": 55 + 0.4 * 20},
         {"id": "C2", "key_result": "KR1.3", "date": dt.date(2027, 2, 1), "value": 80 + 0.7 * 8},
@@ -499,3 +503,70 @@ def test_escape_and_wrap_never_cut_an_entity():
     assert charts.escape("a<b>&c") == "a&lt;b&gt;&amp;c"
     wrapped = charts._wrap("<<<<<<<<<<" * 5, 3)
     assert all(part.replace("&lt;", "") == "" for part in wrapped.split("<br>"))
+
+
+# --------------------------------------------------------------------------------------------
+# wide charts fit the notebook; the end-of-quarter scores of M7
+# --------------------------------------------------------------------------------------------
+
+FITS = 960  # JupyterLab's output area in a 1280 x 800 window is about 970 px wide
+
+
+def _display_width(line: str) -> int:
+    import html as _html
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in _html.unescape(line))
+
+
+@pytest.mark.parametrize("name, wb, report, as_of", PLANS + [("nasty", samples.nasty(), None, None)],
+                         ids=PLAN_IDS + ["nasty"])
+def test_the_alignment_tree_fits_the_notebook_and_wraps_its_labels(name, wb, report, as_of):
+    fig = charts.alignment_tree(wb, report, as_of=as_of)
+    assert fig.layout.autosize or (fig.layout.width is not None and fig.layout.width <= FITS), fig.layout.width
+    column_px = (fig.layout.width - 60) / (fig.layout.xaxis.range[1] - fig.layout.xaxis.range[0])
+    font = CFG["tree"]["label_font"]
+    for trace in fig.data:
+        if not (trace.meta and trace.meta.get("kind") == "nodes"):
+            continue
+        for label, where in zip(trace.text, trace.textposition):
+            lines = label.split("<br>")
+            assert len(lines) <= 2, label
+            room = column_px * (CFG["tree"]["leaf_label_room"] if where == "middle right" else 1.0)
+            for line in lines:  # each line fits the room it has (half a CJK character per Latin one)
+                assert _display_width(line) * font / 2 <= room, (label, room)
+
+
+def test_every_kr_of_the_tree_is_inside_the_figure():
+    wb = _case("C4").workbook
+    fig = charts.alignment_tree(wb)
+    right = fig.layout.xaxis.range[1]
+    nodes = _nodes(fig)
+    assert all(nodes[kr.id]["x"] + CFG["tree"]["leaf_label_room"] * CFG["tree"]["column_gap"] <= right + 1e-9
+               for kr in wb.key_results)
+
+
+def test_the_strategy_canvas_fits_the_notebook():
+    fig = charts.strategy_canvas(_case("C3").workbook)
+    assert fig.layout.width <= FITS
+    assert max(s.x1 for s in fig.layout.shapes) <= fig.layout.xaxis.range[1]
+
+
+def test_tree_coloured_by_the_review_scores_of_m7():
+    """M8's tree "按季末得分着色": a KR scored in M7 (wb.review.scores) shows that score's band, not
+    "未评分"; its objective follows."""
+    data = samples.example().to_dict()
+    data["checkins"] = []  # no check-in: only M7's scores can colour the tree
+    data["review"]["scores"] = [{"key_result": "KR1.2", "score": 0.2}, {"key_result": "KR1.3", "score": 0.9}]
+    wb = Workbook.from_dict(data)
+    nodes = _nodes(charts.alignment_tree(wb, color_by="score"))
+    bands = CFG["colors"]["band"]
+    assert nodes["KR1.2"]["color"] == bands["red"] and nodes["KR1.3"]["color"] == bands["green"]
+    assert "季末评分 0.9" in nodes["KR1.3"]["hover"]
+    assert nodes["KR1.1"]["color"] == CFG["colors"]["unscored"]  # neither scored nor checked in
+    weights = {kr.id: kr.weight for kr in wb.key_results}
+    mean = (0.2 * weights["KR1.2"] + 0.9 * weights["KR1.3"]) / (weights["KR1.2"] + weights["KR1.3"])
+    assert nodes["O1"]["color"] == bands[scoring.band(mean)]
+    unreviewed = data | {"review": {"scores": [], "notes": []}}
+    plain = _nodes(charts.alignment_tree(Workbook.from_dict(unreviewed), color_by="score"))
+    assert plain["KR1.3"]["color"] == CFG["colors"]["unscored"]  # nothing changes before the review

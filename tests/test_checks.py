@@ -589,3 +589,22 @@ def test_a_changed_dataclass_stops_the_import_of_the_shortcut():
     for cls in (Grown, Checked, Thawed):
         with pytest.raises(RuntimeError, match="changed"):
             checks_module._frozen_fields(cls, ("rule",))
+
+
+def test_hints_write_a_unit_after_its_number_and_name_fields_in_chinese():
+    """"有目标值 3 个" (a space before a unit, none before %), and a fix names a field by the label
+    the form shows ("来源"), never its code (derived_from)."""
+    data = good_data()
+    _extra_kr(data, id="KR1.5", statement="新增标杆客户案例", metric="标杆客户案例数", baseline=None, target=3, unit="个",
+              direction="up")
+    data["objectives"][0]["derived_from"] = None
+    report = run_check(data)
+    baseline = next(f for f in report.by_rule("kr-no-baseline") if f.target == "KR1.5")
+    assert "有目标值 3 个," in baseline.message_zh and "3个" not in baseline.message_zh
+    link = report.by_rule("okr-no-business-link")[0]
+    assert "derived_from" not in link.hint and "“来源”" in link.hint
+    assert "derived_from" not in link.hint_en
+    data = good_data()
+    _kr(data, "KR1.1")["target"] = 56  # an aspirational O's KR barely above its baseline
+    stretch = run_check(data).by_rule("kr-no-stretch")[0]
+    assert "目标 56% 只比基线 55%" in stretch.message_zh

@@ -129,7 +129,7 @@ def test_html_shows_each_krs_value_score_confidence_and_pace():
             score = reviewed[row.key_result]
             expected = f"{numbers.number(score, digits=2)} {scoring.band_label(scoring.band(score))}"
         elif row.score == row.score and row.score is not None:  # else the progress, labelled so
-            expected = f"{numbers.number(row.score, digits=2)} {scoring.band_label(row.band)}(按进度)"
+            expected = f"建议分(按进度) {numbers.number(row.score, digits=2)} {scoring.band_label(row.band)}"
         else:
             continue
         assert expected in shown, row.key_result
@@ -189,9 +189,11 @@ def test_export_all_writes_the_alignment_png_when_chromium_is_here(exported):
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    from okrlib.views.charts import alignment_tree
+    from okrlib.views import takeaway
+    from okrlib.views.export import png_figures
 
-    fig = alignment_tree(wb)
+    report = check(wb)
+    fig = png_figures(wb, takeaway.build(wb, report), report)["png"]
     assert (width, height) == (fig.layout.width, fig.layout.height)
     # Chinese drawn with real glyphs makes a far bigger file than blank or tofu boxes would
     assert len(data) > 30_000
@@ -206,7 +208,7 @@ def test_export_all_without_kaleido_still_writes_the_rest(tmp_path, monkeypatch)
     message = result.problems["png"]
     assert "kaleido" in message and "PNG" in message and "未生成" in message and "not written" in message
     assert "problems=" in repr(result)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["草稿.html", "草稿.md", "草稿.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["草稿-export.json", "草稿.html", "草稿.md", "草稿.xlsx"]
     assert read_excel(result["xlsx"]).to_dict() == wb.to_dict()
 
 
@@ -222,7 +224,7 @@ def test_export_all_writes_the_markdown_and_the_page_of_one_document(tmp_path, m
     assert page == to_html(case.workbook, report, as_of=case.as_of)
     md_headings = re.findall(r"^## (.+)$", md, re.M)
     assert md_headings == re.findall(r"<h2>(.+?)</h2>", page)
-    assert len(md_headings) == 13 and md_headings[5] == "6. OKR 校验"
+    assert len(md_headings) == 12 and md_headings[4] == "5. OKR 与校验"
 
 
 def test_png_messages_come_in_chinese_and_english(monkeypatch):

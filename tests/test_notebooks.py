@@ -4,11 +4,13 @@ grows module by module, keep the instructor's notes from participants, and pass 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator, Optional
 
 import pytest
 
@@ -24,7 +26,6 @@ INVENTORY_TOOLS = {  # ../shared/course/inventory.md: the tools of each module
     "M5": ["T10", "T11", "T12"], "M6": ["T13", "T14", "T15"], "M7": ["T16", "T17"], "M8": ["T19"],
 }
 CASES = {"M1": "C1", "M2": "C2", "M3": "C3", "M5": "C4", "M6": "C5"}
-PARAMETERS = {"plan_path", "role", "case_id", "samples"}
 
 pytestmark = pytest.mark.slow
 
@@ -61,13 +62,19 @@ def test_headings_carry_the_inventory_ids(module):
 
 
 @pytest.mark.parametrize("path", ORDER, ids=lambda p: p.stem)
-def test_a_parameters_cell_comes_first_and_no_helper_code(path):
+def test_no_parameters_to_edit_and_no_helper_code(path):
+    """The plan is chosen once in the course map; nothing in a notebook names a file, a role or
+    test inputs, and instructor-only cells are tagged so that participants' copies leave them out."""
     nb = _nb(path)
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert "parameters" in code[0]["metadata"].get("tags", [])
-    names = set(re.findall(r"^(\w+)\s*=", "".join(code[0]["source"]), re.M))
-    assert {"plan_path", "role"} <= names and (path.stem == "index" or PARAMETERS <= names), names
-    for src in _code(nb):
+    for cell in nb["cells"]:
+        src = "".join(cell["source"])
+        tags = cell["metadata"].get("tags", [])
+        assert "parameters" not in tags, f"{path.name} has a parameters cell"
+        if cell["cell_type"] != "code":
+            continue
+        assert not re.search(r"\b(plan_path|case_id|samples|export_dir)\b", src), f"{path.name}: {src[:80]}"
+        assert "NBVAL" not in src and "chromium" not in src.lower(), f"test plumbing in {path.name}: {src[:60]}"
+        assert ("instructor_notes" in src) == ("instructor" in tags), f"{path.name}: {src[:60]}"
         assert not re.search(r"^\s*(def|class) ", src, re.M), f"helper code in {path.name}: {src[:60]}"
         assert not re.search(r"^\s*(for|while) .*:\s*$", src, re.M), f"a loop in {path.name}: {src[:60]}"
 
@@ -81,19 +88,47 @@ def test_notebooks_are_normalised():
 # ---- headless: the whole day on one plan ------------------------------------------------------
 
 
+def _git_status() -> Optional[str]:
+    """``git status`` of this checkout (None when it is not one, e.g. an unpacked release)."""
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
 @pytest.fixture(scope="module")
-def day(tmp_path_factory) -> dict:
-    """Every notebook run in course order with papermill, as a participant, on one plan file."""
-    work = tmp_path_factory.mktemp("course")
+def day() -> Iterator[dict]:
+    """A participant's day as ``make lab`` gives it: a workspace inside this checkout's
+    ``workspace/`` folder, every notebook run in course order with papermill and saved in place
+    (outputs and all), on one plan file written beside them, exports included."""
+    before = _git_status()
+    work = ROOT / "workspace" / f".test-day-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
     notebooks = course_day.copy_notebooks(work)
     plan = work / "plan.yaml"
     runs = {}
-    for path in ORDER:
-        src = notebooks / path.name
-        out = work / f"out-{path.name}"
-        course_day.run(src, out, course_day.participant(path.stem, plan, work / "export"), src.parent)
-        runs[path.stem] = out
-    return {"plan": plan, "runs": runs, "work": work}
+    try:
+        for path in ORDER:
+            src = notebooks / path.name
+            course_day.run(src, src, course_day.participant(path.stem, plan, work / "export"), src.parent)
+            runs[path.stem] = src
+        yield {"plan": plan, "runs": runs, "work": work, "git_before": before, "git_after": _git_status()}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.mark.browser  # `day` runs M8, which draws the PNG with Chromium
+def test_a_participant_s_day_leaves_the_checkout_clean(day):
+    """Notebooks run and saved, a plan and exports written: git sees no change, and the checks
+    that compare the repository's notebooks with their normal form still pass."""
+    if day["git_before"] is None:
+        pytest.skip("not a git checkout")
+    assert day["git_after"] == day["git_before"]
+    for tool in ("normalise_notebooks.py", "make_exercises.py"):
+        done = subprocess.run([sys.executable, str(ROOT / "tools" / tool), "--check"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.mark.browser  # `day` runs M8, which draws the PNG with Chromium
@@ -135,7 +170,7 @@ def test_instructors_see_the_analysis(tmp_path):
 
     src = MODULES["M1"]
     out = tmp_path / "m01.ipynb"
-    course_day.run(src, out, {"plan_path": str(tmp_path / "p.yaml"), "role": "instructor"}, tmp_path)
+    course_day.run(src, out, course_day.participant(src.stem, tmp_path / "p.yaml", tmp_path, role="instructor"), tmp_path)
     text = out.read_text(encoding="utf-8")
     assert "讲师分析(仅讲师可见)" in text
     assert cases.load("C1").instructor.expected_findings[0].rule in text
@@ -143,11 +178,9 @@ def test_instructors_see_the_analysis(tmp_path):
 
 @pytest.mark.browser  # M8 draws the PNG with Chromium
 def test_nbval_checks_the_notebooks_and_the_exercises(tmp_path):
-    """As a participant opens them: default parameters, no samples (the exercises' plan is the
-    course's plan file, ../notebooks/my-plan.yaml, created on first use)."""
-    ignore = shutil.ignore_patterns("my-plan*", ".ipynb_checkpoints", "source")
-    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks", ignore=ignore)
-    shutil.copytree(ROOT / "exercises", tmp_path / "exercises", ignore=ignore)
+    """As a participant opens them in a new workspace: no samples, the workspace's plan file
+    (created on first use) shared by the course notebooks and the exercises."""
+    course_day.copy_notebooks(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
          "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), "--nbval-current-env",

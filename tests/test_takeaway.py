@@ -31,7 +31,7 @@ from testkit import okr_samples
 from testkit.strategies import workbooks
 
 SECTION_KEYS = [
-    "company_goals", "factors", "core_elements", "product_goals", "okrs", "checklist", "cross_dept", "tasks",
+    "company_goals", "factors", "core_elements", "product_goals", "okrs", "cross_dept", "tasks",
     "checkins", "risks", "adjustments", "review", "action_plan",
 ]  # fmt: skip
 
@@ -147,13 +147,39 @@ def _same_tables(md: str, html: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_sections_follow_the_course_with_the_checklist_after_the_okrs():
+def test_twelve_sections_follow_the_course_with_the_checklist_in_the_okrs():
     doc = build(okr_samples.plan())
     assert [s.key for s in doc.sections] == SECTION_KEYS
     assert [s.title for s in doc.sections] == [
-        "公司目标", "内外部因素", "核心要素", "产品目标", "OKR", "OKR 校验", "跨部门协同", "任务", "进展同步", "风险",
+        "公司目标", "内外部因素", "核心要素", "产品目标", "OKR 与校验", "跨部门协同", "任务", "进展同步", "风险",
         "调整记录", "复盘", "一个月行动计划",
     ]  # fmt: skip
+    okrs = doc.sections[4]
+    assert okrs.blocks[-1].title == word("groups.checklist")  # the T10 checklist closes the OKR section
+
+
+def test_the_sections_are_the_outline_in_the_data():
+    """The list of sections is data (takeaway.yaml outline): a section added there is built."""
+    assert [e["key"] for e in takeaway.outline()] == SECTION_KEYS
+    covered = {name for e in takeaway.outline() for name in e["plan"]}
+    from okrlib.plan.model import SECTIONS
+
+    assert covered == set(SECTIONS), "every part of the plan is in one section of the take-away"
+
+
+def test_the_head_carries_the_key_numbers_and_the_contents():
+    wb = okr_samples.plan()
+    report = check(wb)
+    doc = build(wb, report)
+    facts = {row[0][0]: row[1][0] for row in doc.facts.rows}
+    assert facts[word("meta.check_score")] == f"{numbers.number(report.score)} / 100"
+    assert facts[word("meta.review")] == "已评分 1 / 4 个关键结果,平均 0.7"
+    contents, scores = (g.blocks[0] for g in doc.overview)
+    assert [row[1][0] for row in contents.rows] == [s.title for s in doc.sections]
+    assert [row[2][0] for row in contents.rows][:4] == ["3", "2", "1", "2"]
+    assert contents.rows[4][2][0] == "目标O 3、关键结果KR 4"
+    assert [row[0][0] for row in scores.rows] == [kr.id for kr in wb.key_results]
+    assert scores.rows[0][2][0] == _kr_cells(doc, "KR1.1")[word("columns.score")][0]
 
 
 @pytest.mark.parametrize(
@@ -263,8 +289,9 @@ def test_checklist_status_words_are_the_ones_every_surface_uses():
     case = cases.load("C1")
     report = case.check()
     doc = build(case.workbook, report)
-    section = next(s for s in doc.sections if s.key == "checklist")
-    indicators = next(b for b in section.blocks if isinstance(b, Table))
+    section = next(s for s in doc.sections if s.key == "okrs")
+    checklist = next(b for b in section.blocks if isinstance(b, Group) and b.title == word("groups.checklist"))
+    indicators = next(b for b in checklist.blocks if isinstance(b, Table))
     badges = [cell[0] for row in indicators.rows for cell in row if isinstance(cell[0], Badge)]
     assert [(b.kind, b.code, b.text) for b in badges] == [
         ("status", i.status, text.status(i.status)) for i in report.indicators
@@ -279,6 +306,8 @@ def test_checklist_status_words_are_the_ones_every_surface_uses():
 def _kr_cells(doc, kr_id: str) -> dict[str, typing.Any]:
     section = next(s for s in doc.sections if s.key == "okrs")
     for group in section.blocks:
+        if group.title == word("groups.checklist"):
+            continue
         for block in group.blocks:
             if isinstance(block, Table):
                 for row in block.rows:
@@ -292,7 +321,7 @@ def test_a_kr_shows_the_score_given_in_the_review_else_its_progress_labelled_so(
     cells = _kr_cells(build(wb), "KR1.1")
     given = cells[word("columns.score")][0]
     assert given == Badge(word("score_review", score="0.7", band=scoring.band_label("green")), "band", "green")
-    assert "按进度" not in given.text
+    assert "按进度" not in given.text and given.text.startswith("评分 ")
     data = okr_samples.plan_data()
     data["review"]["scores"] = []
     wb = Workbook.from_dict(data)
@@ -303,7 +332,7 @@ def test_a_kr_shows_the_score_given_in_the_review_else_its_progress_labelled_so(
     assert shown == Badge(
         word("score_progress", score=numbers.number(progress, digits=2), band=scoring.band_label(band)), "band", band
     )
-    assert shown.text == "0.2 红(按进度)"
+    assert shown.text == "建议分(按进度) 0.2 红"
     assert cells[word("columns.pace")][0].kind == "pace"
     assert cells[labels_field("checkins", "confidence")] == ("7/10",)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -235,3 +236,168 @@ def test_the_review_form_shows_the_chosen_kr_s_own_score(plan_path):
     assert review.form.values()["comment"] == "" and review.form.values()["score"] == ""
     review.form.inputs["key_result"].value = "KR1.1"  # scored in the example plan
     assert review.form.values()["comment"] == "解决率达到 69%" and review.form.values()["score"] == "0.7"
+
+
+# ---- a save says what the checker finds, under the fields it is about ------------------------
+
+
+def _shown(form) -> dict:
+    """field -> what is shown under it (the fields with something)."""
+    return {name: box.value for name, box in form.errors.items() if box.value}
+
+
+def test_a_vague_product_goal_is_saved_as_a_draft_with_its_problems_under_its_fields(plan_path):
+    """T08: "做好用户增长" with no metric, baseline, target or deadline is kept (nothing typed is
+    lost) but is a draft, never a plain ✓; each problem says what, why and how under its field."""
+    t08 = widgets.tool("T08", plan_path)
+    form = t08.form
+    form.new()
+    new_id = form.values()["id"]
+    form.fill({"statement": "做好用户增长"})
+    assert form.submit() is True
+    saved = okrlib.load(plan_path).get(new_id)
+    assert saved.statement == "做好用户增长"  # saved: nothing typed is lost
+    status = form.status.value
+    assert "已保存为草稿" in status and "✓" not in status
+    n = len(form.row_problems()[new_id])
+    assert f"{n} 处需改进" in status and n >= 2
+    shown = _shown(form)
+    assert "没有写指标" in shown["metric"] and "没有目标值" in shown["target"]
+    assert "为什么" in shown["metric"] and "怎么改" in shown["metric"] and "必改" in shown["target"]
+    assert "statement" not in shown and "role" not in shown
+    # the draft shows when the form shows that row again, in a new kernel too
+    again = widgets.tool("T08", plan_path).form
+    label = next(lbl for lbl, key in again.chooser.options if key == new_id)
+    assert "草稿" in label
+    assert "草稿" not in next(lbl for lbl, key in again.chooser.options if key == "PG1")
+    again.show(new_id)
+    assert "草稿" in again.status.value and "没有目标值" in again.errors["target"].value
+
+
+def test_a_smart_product_goal_is_saved_with_no_problem(plan_path):
+    form = widgets.tool("T08", plan_path).form
+    form.new()
+    form.fill({"statement": "付费客户数从 1202 家提升至 1800 家", "metric": "付费客户数", "baseline": "1202",
+               "target": "1800", "unit": "家", "deadline": "2027-12-31", "derived_from": "CG2", "role": "revenue_core"})
+    assert form.submit() is True
+    assert "✓ 已保存" in form.status.value and "需改进" not in form.status.value
+    assert _shown(form) == {} and form.notes.value == ""
+    assert all("草稿" not in lbl for lbl, _ in form.chooser.options)
+
+
+def test_fixing_a_draft_clears_its_mark(plan_path):
+    form = SectionForm(plan_path, "product_goals")
+    form.new()
+    form.fill({"statement": "做好用户增长"})
+    assert form.submit() and "草稿" in form.status.value
+    form.fill({"metric": "月活跃用户", "target": "400万"})
+    assert form.submit()
+    assert "草稿" not in form.status.value and "已保存" in form.status.value  # baseline and deadline: to improve
+    assert all("草稿" not in lbl for lbl, _ in form.chooser.options)
+
+
+def test_an_activity_kr_is_saved_with_its_problems_in_one_status_line(plan_path):
+    """M5 (T10): an activity KR with a target is saved, and the status says so together with what
+    to improve; the activity problem is under the KR's statement, not only in a side panel."""
+    t10 = widgets.tool("T10", plan_path)
+    krs = t10.form.key_results
+    krs.new()
+    new_id = krs.values()["id"]
+    krs.fill({"statement": "上线智能质检功能", "target": "1", "due": "2027-03-31", "owner": "李雷"})
+    assert krs.submit() is True
+    n = len(krs.row_problems()[new_id])
+    assert re.search(rf"已保存 · {n} 处需改进", krs.status.value) and "草稿" not in krs.status.value
+    assert "是一项活动" in krs.errors["statement"].value and "怎么改" in krs.errors["statement"].value
+    assert "还没有拆解为任务" in krs.notes.value  # about the row as a whole: under the status line
+
+
+def test_a_kr_with_no_measurable_result_is_a_draft(plan_path):
+    krs = widgets.tool("T10", plan_path).form.key_results
+    krs.new()
+    new_id = krs.values()["id"]
+    krs.fill({"statement": "优化推送功能", "due": "2027-03-31", "owner": "李雷"})
+    assert krs.submit() is True
+    assert "已保存为草稿" in krs.status.value
+    assert "无法量化" in krs.errors["target"].value
+    assert okrlib.load(plan_path).get(new_id).statement == "优化推送功能"
+    assert "草稿" in next(lbl for lbl, key in krs.chooser.options if key == new_id)
+
+
+def test_a_duplicate_score_names_the_kr_in_chinese_never_a_path(plan_path):
+    review = widgets.tool("T16", plan_path).form
+    form = review.form
+    form.new()
+    form.fill({"key_result": "KR1.1", "score": "0.5"})
+    form.current = None  # a second entry for a KR already scored (KR1.1 has 0.7 in the example)
+    assert form.submit() is False
+    said = " ".join([form.status.value, *(_shown(form).values())])
+    assert "KR1.1 已经打过分" in said
+    assert "review.scores[" not in said and "key_result" not in said
+    assert {s.key_result: s.score for s in okrlib.load(plan_path).review.scores}["KR1.1"] == 0.7
+
+
+@pytest.mark.parametrize("typed", ["2027-02-30", ""])
+def test_a_bad_date_in_t15_is_told_under_the_date_field(plan_path, typed):
+    form = widgets.tool("T15", plan_path).form
+    form.new()
+    form.fill({"date": typed, "relates_to": "KR1.1", "change": "目标值 75% 改为 70%", "reason": "算法组人力被抽调"})
+    before = plan_path.read_bytes()
+    assert form.submit() is False and plan_path.read_bytes() == before
+    assert "日期" in form.errors["date"].value
+    assert "有 1 处需要修改" in form.status.value and "<br>" not in form.status.value  # nothing left only in the status
+    assert "缺少必填项" not in form.status.value
+
+
+def test_the_unit_hint_is_shown_only_where_the_form_has_a_unit(plan_path):
+    t08 = widgets.tool("T08", plan_path).form  # target and roi.investment: each has its unit field
+    t08.new()
+    t08.fill({"statement": "付费客户数提升", "target": "很多", "roi.investment": "不少"})
+    assert t08.submit() is False
+    assert "单位请填在“单位”一栏" in t08.errors["target"].value
+    assert "单位请填在“投入回报单位”一栏" in t08.errors["roi.investment"].value
+    t14 = widgets.tool("T14", plan_path).form  # a check-in's value has no unit field
+    t14.new()
+    t14.fill({"date": "2027-02-01", "value": "很多"})
+    assert t14.submit() is False
+    assert "应为一个数字" in t14.errors["value"].value and "单位" not in t14.errors["value"].value
+    t05 = widgets.tool("T05", plan_path).form
+    t05.new()
+    t05.fill({"description": "竞品降价", "impact": "很大"})
+    assert t05.submit() is False
+    assert "单位" not in t05.errors["impact"].value
+
+
+def test_the_charts_and_table_below_a_form_are_redrawn_in_place_after_a_save(plan_path):
+    """M4: the canvas and the table under T08 start from the plan and follow each save; there is
+    one output area, right below the form, and no stale copy anywhere."""
+    t08 = widgets.tool("T08", plan_path)
+    outputs = [w for w in _tree(t08.widget) if isinstance(w, W.Output)]
+    assert len(outputs) == 1
+    panel = t08.parts[1]
+    assert t08.widget.children.index(panel.widget) == t08.widget.children.index(t08.form.widget) + 1
+    assert len(panel.widget.outputs) == 2  # the canvas and the table
+    table_before = panel.widget.outputs[1]["data"]["text/html"]
+    assert "PG1" in table_before and "做好用户增长" not in table_before
+    t08.form.new()
+    t08.form.fill({"statement": "做好用户增长"})
+    assert t08.form.submit()
+    assert [w for w in _tree(t08.widget) if isinstance(w, W.Output)] == outputs  # redrawn in place
+    assert len(panel.widget.outputs) == 2
+    assert "做好用户增长" in panel.widget.outputs[1]["data"]["text/html"]
+    canvas = " ".join(a.hovertext or "" for a in panel.figure.layout.annotations)
+    assert "做好用户增长" in canvas
+
+
+def test_the_charts_below_t14_start_from_the_plan_and_follow_each_check_in(plan_path):
+    t14 = widgets.tool("T14", plan_path)
+    panel = t14.parts[-1]
+    assert [f.layout.title.text.split(" · ")[0] for f in panel.figures] == ["信心指数趋势", "KR 进度与预期"]
+
+    def lines():
+        return {t.meta["key_result"] for t in panel.figures[0].data if t.meta and "key_result" in t.meta}
+
+    assert lines() == {"KR1.1"}  # the example's check-ins, drawn when the tool is built
+    t14.form.new()
+    t14.form.fill({"key_result": "KR1.3", "date": "2027-02-01", "value": "82", "confidence": "6"})
+    assert t14.form.submit()
+    assert lines() == {"KR1.1", "KR1.3"} and len(panel.widget.outputs) == 2

@@ -1,15 +1,16 @@
 """Make the participant versions of the exercises from their sources (answers removed).
 
-    python tools/make_exercises.py            # write exercises/x0N_….ipynb from exercises/source/
+    python tools/make_exercises.py            # write exercises/x0N_….ipynb from instructor/exercises/
     python tools/make_exercises.py --check    # exit 1 when a participant version is out of date
 
-A source notebook (``exercises/source/x0N_….ipynb``, instructors only) carries the reference
+A source notebook (``instructor/exercises/x0N_….ipynb``, instructors only) carries the reference
 answers the way nbgrader marks them:
 
 * in a code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``: in the
   participant version they become ``# 在这里作答 / your answer here`` followed by ``name = None``
   for every name the solution assigns, so the feedback cell tells the participant what is missing;
-* a Markdown cell tagged ``solution`` (a written model answer): left out.
+* a Markdown cell tagged ``solution`` (a written model answer): left out;
+* a cell tagged ``instructor`` (the case's analysis for the instructor): left out.
 
 The participant versions are written in the normal form of tools/normalise_notebooks.py (no
 outputs, no execution counts, no volatile metadata), so both tools agree on every byte.
@@ -24,12 +25,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "exercises" / "source"
+SOURCE = ROOT / "instructor" / "exercises"
 TARGET = ROOT / "exercises"
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 PLACEHOLDER = "# 在这里作答 / your answer here"
 SOLUTION_TAG = "solution"
+INSTRUCTOR_TAG = "instructor"  # instructor-only cells (the case's analysis): left out like solutions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from normalise_notebooks import dumps, normalise  # noqa: E402
@@ -122,7 +124,7 @@ def participant(nb: dict[str, Any], where: str = "") -> dict[str, Any]:
     cells = []
     for cell in nb["cells"]:
         tags = (cell.get("metadata") or {}).get("tags") or []
-        if SOLUTION_TAG in tags:
+        if SOLUTION_TAG in tags or INSTRUCTOR_TAG in tags:
             continue
         cell = dict(cell)
         if cell["cell_type"] == "code":
@@ -164,12 +166,12 @@ def main(argv: list[str]) -> int:
         for path in stale:
             print(f"{path.relative_to(ROOT)} is out of date: run python tools/make_exercises.py", file=sys.stderr)
         for path in orphans:
-            print(f"{path.relative_to(ROOT)} has no source in exercises/source/", file=sys.stderr)
+            print(f"{path.relative_to(ROOT)} has no source in instructor/exercises/", file=sys.stderr)
         return 1 if stale or orphans else 0
     for path in stale:
         print(f"wrote {path.relative_to(ROOT)}")
     for path in orphans:
-        print(f"warning: {path.relative_to(ROOT)} has no source in exercises/source/", file=sys.stderr)
+        print(f"warning: {path.relative_to(ROOT)} has no source in instructor/exercises/", file=sys.stderr)
     return 0
 
 

@@ -6,8 +6,8 @@
                                                    # to refresh those cells' outputs
 
 The policy (docs/notebooks.md): a committed notebook holds its cells, their tags and the
-kernelspec. Outputs are kept only for cells whose source starts with ``# NBVAL_CHECK_OUTPUT``
-(nbval compares them on every test run), and only their text; everything else a run leaves
+kernelspec. Outputs are kept only for cells tagged ``nbval-check-output`` (nbval compares them
+on every test run; a tag, so that participants see no test marker), and only their text; everything else a run leaves
 behind (outputs, execution counts, widget state, papermill and editor metadata) is dropped.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = [ROOT / "notebooks", ROOT / "exercises", ROOT / "dashboards"]
-CHECKED = "# NBVAL_CHECK_OUTPUT"
+FOLDERS = [ROOT / "notebooks", ROOT / "exercises", ROOT / "dashboards", ROOT / "instructor"]
+CHECKED = "nbval-check-output"  # nbval's cell tag: compare this cell's output on every test run
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 KEEP_MIME = ("text/plain",)
 
@@ -68,7 +68,7 @@ def normalise(nb: dict[str, Any]) -> dict[str, Any]:
             code_number += 1
             out["execution_count"] = None
             outputs = []
-            if _source(cell).lstrip().startswith(CHECKED):
+            if CHECKED in tags:
                 outputs = [o for o in map(_output, cell.get("outputs", [])) if o is not None]
                 if outputs:  # nbval refuses outputs of a cell that was never run: number it as a run would
                     out["execution_count"] = code_number
@@ -98,7 +98,7 @@ def _execute(paths: list[Path]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for path in paths:
             nb_text = path.read_text(encoding="utf-8")
-            if CHECKED not in nb_text:
+            if f'"{CHECKED}"' not in nb_text:
                 continue
             rel = path.relative_to(ROOT)
             scratch = Path(tmp) / rel

@@ -291,6 +291,8 @@ def load(case: str, root: Optional[PathLike] = None) -> Case:
         problems += table_problems
     if problems or wb is None:
         raise DataError(problems, str(folder))
+    for name, df in frames.items():
+        df.attrs["table"] = f"{meta.id}.{name}"  # where its declaration is (okrlib.course.lessons.declaration)
     return Case(
         info=_info(meta),
         story=meta.story,

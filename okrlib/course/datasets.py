@@ -50,6 +50,17 @@ class ColumnSpec(_Spec):
     min: Optional[float] = None
     max: Optional[float] = None
     unit: Optional[str] = None
+    label: Optional[str] = None  # the header people read; else the description up to its first aside
+
+    @property
+    def header(self) -> str:
+        """The column's name in a table people read: its ``label``, else its description up to the
+        first bracket or comma (``成交数，即当月新增付费客户数`` -> ``成交数``)."""
+        if self.label:
+            return self.label
+        ends = str(text.entry("labels.header_ends"))
+        cut = min((i for i in (self.description.find(c) for c in ends) if i > 0), default=len(self.description))
+        return self.description[:cut].strip()
 
     @model_validator(mode="after")
     def _consistent(self) -> "ColumnSpec":

@@ -31,11 +31,13 @@ import datetime as dt
 import html
 import io
 import re
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, Union
 
+from okrlib.course import workspace
 from okrlib.words import labels, numbers, text
 from okrlib.words.resources import data_file
 from okrlib.plan.model import Workbook
@@ -118,6 +120,12 @@ class Feedback:
     hints_en: list[str] = field(default_factory=list)
     table: Any = None  # a pandas DataFrame shown under the items, or None
     passed_override: Optional[bool] = None
+    lang: str = "zh"  # the one language the feedback is shown in
+
+    def in_language(self, lang: str) -> "Feedback":
+        """The same feedback shown in ``lang`` (``"en"`` for a learner who chose English): one
+        language at a time, never a grey copy of the other under each line."""
+        return dataclasses.replace(self, lang=lang)
 
     @property
     def passed(self) -> bool:
@@ -175,34 +183,37 @@ class Feedback:
         return "\n".join(lines)
 
     def __str__(self) -> str:
-        return self.text("zh")
+        return self.text(self.lang)
 
     def __repr__(self) -> str:
-        return self.text("zh")
+        return self.text(self.lang)
 
     def _repr_html_(self) -> str:
         e = html.escape
+        lang = self.lang
         colour = "#067647" if self.passed else "#b42318"
         mark = {True: ("✓", "#067647"), False: ("✗", "#b42318"), None: ("·", "#475467")}
         rows = []
         for i in self.items:
             sym, col = mark[i.ok]
-            hint = f"<div style='color:#475467;margin-left:1.4em'>→ {e(i.hint_zh)}</div>" if i.hint_zh else ""
+            said = i.hint_zh if lang == "zh" else i.hint_en
+            hint = f"<div style='color:#475467;margin-left:1.4em'>→ {e(said)}</div>" if said else ""
             rows.append(f"<li style='list-style:none'><span style='color:{col};font-weight:600'>{sym}</span> "
-                        f"{e(i.zh)} <span style='color:#98a2b3;font-size:0.85em'>{e(i.en)}</span>{hint}</li>")
-        msgs = "".join(f"<p>{e(m)}</p>" for m in self.messages_zh)
-        hints = "".join(f"<li>{e(h)}</li>" for h in self.hints_zh)
+                        f"{e(i.text(lang))}{hint}</li>")
+        msgs = "".join(f"<p>{e(m)}</p>" for m in (self.messages_zh if lang == "zh" else self.messages_en))
+        hints = "".join(f"<li>{e(h)}</li>" for h in (self.hints_zh if lang == "zh" else self.hints_en))
         table = ""
         if self.table is not None:
             table = numbers.table(self.table).to_html(index=False, escape=True, na_rep="", border=0)
-        score = text.say("exercises.common.score", score=self.score)
+        score = text.say("exercises.common.score", lang, score=self.score)  # type: ignore[arg-type]
+        title = self.title[0] if lang == "zh" else self.title[1]
         return (
             f"<div class='okr-feedback' data-exercise='{e(self.exercise)}' data-passed='{str(self.passed).lower()}' "
             f"style='border-left:4px solid {colour};padding:4px 12px;margin:6px 0'>"
-            f"<h4 style='margin:4px 0'>{e(self.title[0])} <span style='color:{colour}'>{e(self._status('zh'))}</span>"
+            f"<h4 style='margin:4px 0'>{e(title)} <span style='color:{colour}'>{e(self._status(lang))}</span>"
             f" <span style='color:#475467;font-weight:400;font-size:0.9em'>{e(score)}</span></h4>"
             f"{msgs}<ul style='padding-left:0.4em'>{''.join(rows)}</ul>{table}"
-            + (f"<div><b>{e(text.say('exercises.common.hints'))}</b><ul>{hints}</ul></div>" if hints else "")
+            + (f"<div><b>{e(text.say('exercises.common.hints', lang))}</b><ul>{hints}</ul></div>" if hints else "")  # type: ignore[arg-type]
             + "</div>"
         )
 
@@ -351,7 +362,6 @@ def x2(problems: Optional[Iterable[str]], rewrite: Any = None) -> Feedback:
     fb = Feedback("X2")
     report = check(x2_workbook())
     found = {f.rule for f in report.findings}
-    fb.message(*_both("exercises.X2.messages.checker", rules=_listed(sorted(found))))
     opts = {o["code"]: o for o in s["options"]}
     chosen = [str(p).strip() for p in (problems or [])]
     for code in chosen:
@@ -361,21 +371,24 @@ def x2(problems: Optional[Iterable[str]], rewrite: Any = None) -> Feedback:
         zh, en = _both("exercises.common.missing_answer", name="x2_problems")
         fb.items.append(Item(zh, en, False))
     else:
+        # The key is revealed only as far as the participant's own diagnosis goes: each option
+        # they chose is judged; the problems they missed are counted, not named, until every
+        # key problem is found.
+        true = [code for code, opt in opts.items() if any(r in found for r in opt["rules"])]
+        missed = [c for c in true if c not in chosen and opts[c].get("required")]
         for code, opt in opts.items():
-            true = any(r in found for r in opt["rules"])
-            picked = code in chosen
-            if true and picked:
-                fb.items.append(Item(opt["right_zh"], opt["right_en"], True))
-            elif true and opt.get("required"):
-                fb.items.append(Item(opt["missed_zh"], opt["missed_en"], False))
-            elif true:
-                fb.items.append(Item(*_both("exercises.X2.messages.also_found", option=_Each((opt["zh"], opt["en"]))), ok=None))
-            elif picked:
-                fb.items.append(Item(opt["wrong_zh"], opt["wrong_en"], False))
+            if code in chosen:
+                fb.items.append(Item(opt["right_zh"], opt["right_en"], True) if code in true
+                                else Item(opt["wrong_zh"], opt["wrong_en"], False))
+        if missed:
+            fb.items.append(_item("exercises.X2.messages.missed_count", False, n=len(missed)))
+        else:
+            fb.message(*_both("exercises.X2.messages.checker", rules=_listed(_Each((opts[c]["zh"], opts[c]["en"])) for c in true)))
+            for code in true:
+                if code not in chosen:
+                    fb.items.append(Item(*_both("exercises.X2.messages.also_found", option=_Each((opts[code]["zh"], opts[code]["en"]))), ok=None))
     # the rewrite
     texts = _texts(rewrite)
-    hint_zh, hint_en = suggest_outcome(analyze_kr(s["key_result"]))
-    fb.hint(_both("exercises.X2.messages.hint", hint=hint_zh)[0], _both("exercises.X2.messages.hint", hint=hint_en)[1])
     if not texts:
         zh, en = _both("exercises.X2.messages.rewrite_missing")
         fb.items.append(Item(zh, en, False))
@@ -392,6 +405,11 @@ def x2(problems: Optional[Iterable[str]], rewrite: Any = None) -> Feedback:
                               metric=metric, baseline=numbers.quantity(a.baseline, a.unit),
                               target=numbers.quantity(a.target, a.unit)))
         fb.items.append(_item("exercises.X2.messages.user_dimension", None) if a.dimension == "user" else _item("exercises.X2.messages.other_dimension", None))
+    readings = [analyze_kr(t) for t in texts]
+    if not all(a.measurable and not a.is_activity and a.baseline is not None and a.target is not None for a in readings):
+        # the rewrite hint comes after a rewrite of the participant's own that is still weak
+        hint_zh, hint_en = suggest_outcome(analyze_kr(s["key_result"]))
+        fb.hint(_both("exercises.X2.messages.hint", hint=hint_zh)[0], _both("exercises.X2.messages.hint", hint=hint_en)[1])
     fb.hint(*_both("exercises.X2.messages.deadline_hint"))
     return fb
 
@@ -552,6 +570,7 @@ class PeerReview:
         self.plan = plan
         self.path = peer_review_path(plan)
         self.rows: list[dict[str, Any]] = []
+        self.problems: list[tuple[str, str]] = []  # entries refused by ``peer_review``, (Chinese, English)
         if self.path.is_file():
             with open(self.path, encoding="utf-8-sig", newline="") as handle:
                 for row in csv.DictReader(handle):
@@ -636,10 +655,24 @@ def _frame(rows: list[dict[str, Any]], columns: str) -> "pd.DataFrame":
 
 def peer_review(plan: Any, scores: Optional[Mapping[str, Mapping[str, Any]]] = None,
                 comments: Optional[Mapping[str, Mapping[str, str]]] = None) -> PeerReview:
-    """Open the plan's peer review (reloading what was saved) and record ``scores``: ``{reviewer: {indicator: 0-2}}``."""
+    """Open the plan's peer review (reloading what was saved) and record ``scores``: ``{reviewer: {indicator: 0-2}}``.
+
+    A reviewer's invalid entry (an unknown indicator, a score outside 0-2) is not recorded and is
+    kept in ``review.problems`` (Chinese, English), so the notebook runs on to X5's feedback,
+    which lists it, instead of stopping at a traceback."""
     review = PeerReview(plan)
+    if scores is not None and not isinstance(scores, Mapping):
+        review.problems.append(_both("exercises.X5.messages.bad_scores"))
+        return review
     for reviewer, given in (scores or {}).items():
-        review.record(reviewer, given, (comments or {}).get(reviewer))
+        if not isinstance(given, Mapping):
+            review.problems.append(_both("exercises.X5.messages.bad_scores_of", name=reviewer))
+            continue
+        try:
+            review.record(reviewer, given, (comments or {}).get(reviewer))
+        except ValueError as exc:  # one reviewer's mistake: the others' scores are still recorded
+            zh, _, en = str(exc).partition(" / ")
+            review.problems.append((f"{reviewer}{text.say('labels.colon')}{zh}", f"{reviewer}{text.say('labels.colon', 'en')}{en or zh}"))
     return review
 
 
@@ -667,6 +700,8 @@ def x5(plan: PlanLike, review: Optional[PeerReview] = None, *, min_reviewers: in
     fb.items.append(_item("exercises.X5.messages.checker", None, score=report.score, fail=sum(i.status == "fail" for i in t10),
                           warn=sum(i.status == "warn" for i in t10)))
     review = review if review is not None else PeerReview(plan)
+    for zh, en in review.problems:
+        fb.items.append(Item(zh, en, False))
     complete = [r for r in review.reviewers if set(review.scores(r)) >= set(T10_INDICATORS)]
     if len(complete) >= min_reviewers:
         fb.items.append(_item("exercises.X5.messages.reviewers", True, n=len(complete), names=_listed(complete)))
@@ -790,7 +825,7 @@ def x7(plan: PlanLike, next_direction: Optional[str] = None) -> Feedback:
 
 def _date(value: Any) -> dt.date:
     if value is None:
-        return dt.date.today()
+        return workspace.today()
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -133,6 +133,7 @@ def _get(library: str, base_text: str) -> Reference:
         raise DataError(problems, str(path))
     for name, df in frames.items():
         df.attrs["library"] = meta.id
+        df.attrs["table"] = f"{meta.id}.{name}"  # where its declaration is (okrlib.course.lessons.declaration)
     return Reference(_info(meta), meta.description, meta.sources, frames, specs)
 
 
@@ -174,5 +175,6 @@ def checklist_frame() -> "pd.DataFrame":
     for col in ("dimension", "indicator"):
         df[col] = pd.Categorical(df[col], categories=builtins.list(dict.fromkeys(df[col])))
     df.attrs["library"] = "T10"
+    df.attrs["frame"] = "checklist"  # its headers: labels.yaml frames.checklist
     df.attrs["title"] = text.say("labels.checklist_title")
     return df

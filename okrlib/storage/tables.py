@@ -66,7 +66,8 @@ from okrlib.plan.editing import LIST_SEPARATOR
 from okrlib.plan.model import NAME_SEPARATOR, SCHEMA_VERSION, SECTIONS, Workbook
 from okrlib.storage.yaml_file import atomic_write, to_data
 
-__all__ = ["frames", "from_frames", "to_excel", "read_excel", "to_csv", "read_csv", "TABLES", "LIST_SEPARATOR"]
+__all__ = ["frames", "from_frames", "to_excel", "read_excel", "to_csv", "read_csv", "TABLES", "LIST_SEPARATOR",
+           "ReportSheet"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -751,12 +752,73 @@ def _excel_number(value: float) -> Any:
     return value if float("%.16g" % value) == value else repr(value)
 
 
-def to_excel(wb: Workbook, path: Union[PathLike, Any]) -> None:
+@dataclasses.dataclass(frozen=True)
+class ReportSheet:
+    """A sheet to read, not to import: rows of text, each row with a style.
+
+    ``rows`` are ``(style, cells)``: style ``title`` (large, bold), ``heading`` (bold),
+    ``header`` (a table's header: bold, shaded) or ``text``; cells are text as the one formatter
+    wrote it (a number in a sentence reads as everywhere else). ``to_excel`` writes such sheets
+    before the plan's own and names them in its hidden sheet, so ``read_excel`` passes them by.
+    """
+
+    title: str
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+_REPORT_MARK = "report_sheet"
+"""A row ``okrlib | report_sheet | <title>`` of the hidden sheet: a sheet to read, not to import."""
+
+
+def _report_title(title: str, taken: set[str]) -> str:
+    """A valid, unused sheet name (≤31 characters, no []:*?/\\, case-insensitively unique)."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", title).strip("'")[:31] or "_"
+    name, n = base, 2
+    while name.casefold() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.casefold())
+    return name
+
+
+def _write_report(book: Any, sheet: ReportSheet, taken: set[str]) -> str:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    title = _report_title(sheet.title, taken)
+    ws = book.create_sheet(title)
+    fonts = {"title": Font(bold=True, size=14), "heading": Font(bold=True, size=12), "header": Font(bold=True)}
+    shade = PatternFill("solid", fgColor="ECEFF1")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    widths: dict[int, int] = {}
+    for r, (style, cells) in enumerate(sheet.rows, start=1):
+        for c, value in enumerate(cells, start=1):
+            if value is None or value == "":
+                continue
+            cell = ws.cell(row=r, column=c, value=str(value))
+            cell.data_type = "s"  # text as shown: never a formula, a number or a date
+            if style in fonts:
+                cell.font = fonts[style]
+            if style == "header":
+                cell.fill = shade
+            if "\n" in str(value):
+                cell.alignment = wrap
+            if style in ("header", "text") and len(cells) > 1:  # a title or note spans the page
+                widths[c] = max(widths.get(c, 0), _display_width(str(value)))
+    for c, width in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+    return title
+
+
+def to_excel(wb: Workbook, path: Union[PathLike, Any], *, report: Sequence[ReportSheet] = ()) -> None:
     """Write one sheet per table with Chinese headers (frozen, bold, sized columns).
 
     Text stays text (``=1+1`` is not a formula, ``001`` keeps its zeros), dates are Excel dates,
     choices show their Chinese label (with a drop-down), lists are joined with ``、``. ``path`` is
     a file name (written atomically) or a binary file object.
+
+    ``report``: sheets to read (the take-away's sections, :class:`ReportSheet`), written first;
+    the plan's own sheets follow, so the file still imports with ``read_excel``.
     """
     from openpyxl import Workbook as ExcelBook
     from openpyxl.styles import Font
@@ -768,6 +830,8 @@ def to_excel(wb: Workbook, path: Union[PathLike, Any]) -> None:
     book.remove(book.active)
     bold = Font(bold=True)
     mapping: list[tuple[str, str, str, str]] = []
+    taken = {_sheet_title(name).casefold() for name in TABLES} | {MAPPING_SHEET.casefold()}
+    reports = [_write_report(book, sheet, taken) for sheet in report]
     for name, df in frames(wb).items():
         title = _sheet_title(name)
         ws = book.create_sheet(title)
@@ -806,6 +870,8 @@ def to_excel(wb: Workbook, path: Union[PathLike, Any]) -> None:
 
     hidden = book.create_sheet(MAPPING_SHEET)
     hidden.append(["okrlib", "schema_version", SCHEMA_VERSION])
+    for title in reports:
+        hidden.append(["okrlib", _REPORT_MARK, title])
     hidden.append(["sheet", "header", "section", "field"])
     for row in mapping:
         hidden.append(list(row))
@@ -855,6 +921,8 @@ def read_excel(path: Union[PathLike, Any]) -> Workbook:
         row = tuple(row) + (None,) * 4
         if row[0] == "okrlib" and row[1] == "schema_version":
             version = row[2]
+        elif row[0] == "okrlib" and row[1] == _REPORT_MARK:  # a sheet to read (to_excel's report)
+            sheets.pop(str(row[2]), None)
         elif isinstance(row[2], str) and row[2] in _SPECS and row[0] and row[1] and row[0] != "sheet":
             sections[str(row[0])] = row[2]
             fields.setdefault(str(row[0]), {})[str(row[1])] = str(row[3])

@@ -365,7 +365,13 @@ def alignment_tree(
     ``color_by="status"``: each node is coloured by its worst checker finding (error red, warning
     amber, none green); ``report`` is ``okrlib.method.checks.check(wb, as_of=as_of)`` when not given.
     ``color_by="score"``: KRs and objectives by their score band (red / yellow / green, as of
-    ``as_of``, default the plan's latest check-in); goals and KRs with no score are white.
+    ``as_of``, default the plan's latest check-in); a KR scored at the end of the quarter (M7,
+    ``wb.review.scores``) by that score, and its objective with it; goals and KRs with no
+    score are white.
+
+    The figure fits JupyterLab's output area (``tree.max_width`` in charts.yaml): columns narrow
+    when levels are many, and each label is wrapped to its column (a KR's to the room right of
+    it) on at most two lines; the full statement is in the hover.
 
     The figure's traces: one ``edges`` trace (``meta["edges"]`` lists (parent, child) ids) and
     one marker trace per colour class, whose ``customdata`` are the node ids and whose ``meta``
@@ -377,6 +383,8 @@ def alignment_tree(
     nodes, _, columns = _tree_nodes(wb)
     order = _layout_tree(wb, nodes)
     category, detail = decided.of, decided.detail
+    if color_by == "score":
+        category, detail = _with_review_scores(wb, category, detail, as_of, lang)
     if color_by == "status":
         fill = {c: _color("status", c) for c in decided.classes}
         names = {c: text.say(f"charts.words.status_{c}", lang) for c in decided.classes}
@@ -412,7 +420,14 @@ def alignment_tree(
         return "<br>".join(parts)
 
     last = len(columns) - 1  # KRs: the leaves, labelled to their right where there is room
-    leaf_chars = cfg["leaf_label_chars"]
+    column_px, wrap, leaf_wrap = _tree_sizes(cfg, len(columns))
+
+    def label(m: _Node) -> str:
+        leaf = m.column == last
+        shown, _ = _box_text(f"{m.id} {' '.join(str(m.statement).split())}", leaf_wrap if leaf else wrap,
+                             cfg["leaf_label_lines"] if leaf else cfg["label_lines"])
+        return shown
+
     classes = list(fill) + ["unlinked"]
     for cls in classes:
         if cls == "unlinked":
@@ -431,8 +446,7 @@ def alignment_tree(
                 y=[m.y * gap_y for m in members],
                 mode="markers+text",
                 marker={"size": cfg["marker_size"], "color": color, "line": {"color": line_colors, "width": line_width}},
-                text=[escape(f"{m.id} {_truncate(m.statement, leaf_chars if m.column == last else cfg['label_chars'])}")
-                      for m in members],
+                text=[label(m) for m in members],
                 textposition=["middle right" if m.column == last else "top center" for m in members],
                 textfont={"size": 11},
                 hovertext=[hover(m) for m in members],
@@ -459,13 +473,57 @@ def alignment_tree(
     fig.update_yaxes(visible=False, autorange="reversed", range=None)
     fig.update_layout(
         height=max(cfg["min_height"], int(rows * cfg["height_per_row"]) + 160),
-        width=int(cfg["column_px"] * (len(columns) - 0.4 + cfg["leaf_label_room"])) + 60,
+        width=int(column_px * (len(columns) - 0.4 + cfg["leaf_label_room"])) + 60,
         legend={"orientation": "h", "y": -0.02, "yanchor": "top"},
         margin={"t": 110, "l": 30, "r": 30, "b": 40},
     )
     if not nodes:
         return _empty(fig, lang)
     return fig
+
+
+def _tree_sizes(cfg: dict[str, Any], n_columns: int) -> tuple[float, int, int]:
+    """(pixels per column, characters per line of a node's label, of a KR's label): the tree fits
+    ``max_width`` (JupyterLab's output area) however many levels it has, and its labels are
+    wrapped to the room they have rather than cut off at the figure's edge."""
+    room = n_columns - 0.4 + cfg["leaf_label_room"]
+    column_px = min(float(cfg["column_px"]), (cfg["max_width"] - 60) / room)
+    font = cfg["label_font"]
+    wrap = max(3, int(column_px * 0.85 / font))  # a label above its node, centred on its column
+    leaf_wrap = max(4, int((cfg["leaf_label_room"] * column_px - cfg["marker_size"] - 8) / font))
+    return column_px, wrap, leaf_wrap
+
+
+def _with_review_scores(
+    wb: Workbook, of: dict[str, str], detail: dict[str, tuple[str, ...]], as_of: Optional[dt.date], lang: Lang
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The score classes of the tree with the end-of-quarter scores of M7 (T16, ``wb.review.scores``)
+    where they are given: a scored KR takes its review score's band; an objective with a scored
+    KR takes the weighted mean of its KRs (each by its review score, else its check-in score),
+    as ``scoring.objective_score`` weighs them. Nothing changes for a plan not reviewed yet."""
+    given = {s.key_result: s.score for s in wb.review.scores}  # the last score given wins
+    if not given:
+        return of, detail
+    of, detail = dict(of), dict(detail)
+    by_checkins = scoring.scores_by_id(wb, as_of)
+    krs = {kr.id: given.get(kr.id, by_checkins.get(kr.id)) for kr in wb.key_results}
+
+    def shown(key: str, score: float) -> tuple[str, tuple[str, ...]]:
+        band = scoring.band(score)
+        said = text.say(f"charts.words.{key}", lang, score=numbers.number(score, digits=2), band=scoring.band_label(band, lang))
+        return band, (said,)
+
+    for kr_id, score in given.items():
+        if kr_id in krs:
+            of[kr_id], detail[kr_id] = shown("reviewed", score)
+    for o in wb.objectives:
+        mine = wb.key_results_of(o.id)
+        if not any(kr.id in given for kr in mine):
+            continue
+        score = scoring._weighted_mean((krs[kr.id], kr.weight) for kr in mine if krs[kr.id] is not None)
+        if score is not None:
+            of[o.id], detail[o.id] = shown("with_reviewed", score)
+    return of, detail
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,11 +7,25 @@ order, the same words, the same numbers. Here it only gets its look: badges (sco
 checklist status, severity, risk bands) in the colours of ``charts.yaml``, inline CSS. No
 script, no external file, no timestamp: the same plan gives the same bytes, and it opens anywhere.
 
-``export_all`` writes, into one folder, ``<name>.md``, ``<name>.html``, ``<name>.xlsx``
-(``okrlib.storage.tables.to_excel``) and ``<name>-alignment.png`` (the alignment tree, via
-kaleido and a Chromium), each atomically (``okrlib.storage.yaml_file.atomic_write``). A PNG needs
-a browser that a participant's machine may lack; that must not cost them the other three files,
-so a PNG problem is recorded in the result, in Chinese and English, not raised.
+``export_all`` writes, into one folder, each atomically (``okrlib.storage.yaml_file.atomic_write``):
+
+* ``<name>.md`` and ``<name>.html``: the whole document (head, contents, KR scores, the twelve
+  sections);
+* ``<name>.xlsx``: the same document as sheets to read (:func:`to_sheets`: an overview sheet
+  with the head, the contents and every KR's score, then one sheet per section, numbered and
+  named as in the other files), followed by the plan's own sheets, so the file still imports
+  with ``okrlib import`` (``okrlib.storage.tables.to_excel``);
+* ``<name>-alignment.png`` and ``<name>-overview.png`` (via kaleido and a Chromium): what a
+  picture can carry of the document. The alignment tree (company goal → product goal → O → KR,
+  coloured by checklist status) under the document's title with the checklist's score and the
+  review's scores; and the overview (:func:`overview_figure`): the same title and score line,
+  the plan's basics, the contents (the twelve sections with their counts) and every KR's score
+  in the colour of its band. The sections' full tables are not drawn: they are in the other files;
+* ``<name>-export.json``: when the export was made and a fingerprint of the plan it was made
+  from, so :func:`last_export` can tell the M8 notebook whether the plan changed since.
+
+A PNG needs a browser that a participant's machine may lack; that must not cost them the other
+files, so a PNG problem is recorded in the result, in Chinese and English, not raised.
 
 Every string in the HTML goes through ``html.escape``: a KR named ``<script>alert(1)</script>``
 is shown as that text and runs nothing.
@@ -20,28 +34,38 @@ is shown as that text and runs nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import json
 import os
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from okrlib.course import workspace
 from okrlib.plan.model import Workbook
-from okrlib.storage.tables import to_excel
+from okrlib.storage.tables import ReportSheet, to_excel
 from okrlib.storage.yaml_file import atomic_write
+from okrlib.storage.yaml_file import load as _load_plan
 from okrlib.views import png as _png
 from okrlib.views import takeaway
 from okrlib.views.report import render_markdown
 from okrlib.views.takeaway import (
     Badge, Block, Chain, Content, Document, Group, KeyValues, Node, Paragraph, Span, Table, Tree,
 )
-from okrlib.words import text
+from okrlib.words import numbers, text
 from okrlib.words.resources import data_file
 
 if TYPE_CHECKING:  # pragma: no cover
+    import plotly.graph_objects as go
+
     from okrlib.method.checks import CheckReport
 
-__all__ = ["to_html", "render_html", "export_all", "ExportResult", "png_problem", "prepare_png"]
+__all__ = [
+    "to_html", "render_html", "to_sheets", "overview_figure", "png_figures", "export_all", "ExportResult",
+    "ExportStatus", "last_export", "plan_fingerprint", "png_problem", "prepare_png",
+]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -52,23 +76,37 @@ def _both(key: str, **values: Any) -> str:
 
 
 class ExportResult(dict):  # dict[str, Path]
-    """What ``export_all`` wrote: kind (``md``, ``html``, ``xlsx``, ``png``) -> path.
+    """What ``export_all`` wrote: kind (``md``, ``html``, ``xlsx``, ``png``, ``png_overview``) -> path.
 
     A plain ``dict[str, Path]`` of the files that exist, plus ``problems``: kind -> a message in
     Chinese and English for each file that could not be written (today only ``png``, when kaleido
-    or a Chromium is missing). ``ok`` is True when nothing is missing.
+    or a Chromium is missing). ``ok`` is True when nothing is missing. ``exported_at`` is when
+    the export was made; shown in a notebook it also says, each time it is shown, whether the
+    plan changed since (:func:`last_export`).
     """
 
-    def __init__(self, written: dict[str, Path], problems: Optional[dict[str, str]] = None) -> None:
+    def __init__(self, written: dict[str, Path], problems: Optional[dict[str, str]] = None, *,
+                 exported_at: Optional[dt.datetime] = None, plan: Any = None, folder: Optional[Path] = None,
+                 name: str = "plan") -> None:
         super().__init__(written)
         self.problems: dict[str, str] = dict(problems or {})
+        self.exported_at = exported_at
+        self._source = (plan, folder, name)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    def status(self) -> Optional["ExportStatus"]:
+        """The export's status now (None when the result does not know its plan and folder)."""
+        plan, folder, name = self._source
+        if plan is None or folder is None:
+            return None
+        return last_export(plan, folder, name=name)
+
     def _repr_html_(self) -> str:
-        """In a notebook: the files written, and what could not be, in Chinese."""
+        """In a notebook: the files written and when, what could not be, and whether the plan
+        changed since, in Chinese."""
         names = text.entry("takeaway.files")
 
         def item(kind: str, path: Path) -> str:
@@ -77,7 +115,13 @@ class ExportResult(dict):  # dict[str, Path]
 
         rows = "".join(f"<li>{item(k, p)}</li>" for k, p in self.items())
         bad = "".join(f"<li style='color:#b42318'>{html.escape(m)}</li>" for m in self.problems.values())
-        return f"<b>{html.escape(takeaway.word('exported', count=len(self)))}</b><ul>{rows}{bad}</ul>"
+        if self.exported_at is None:
+            head = takeaway.word("exported", count=len(self))
+        else:
+            head = takeaway.word("exported_at", count=len(self), time=numbers.timestamp(self.exported_at))
+        status = self.status()
+        stale = f"<p style='color:#b42318'><b>{html.escape(status.message)}</b></p>" if status and status.changed else ""
+        return f"{stale}<b>{html.escape(head)}</b><ul>{rows}{bad}</ul>"
 
     def __repr__(self) -> str:
         base = dict.__repr__(self)
@@ -212,6 +256,7 @@ def render_html(doc: Document) -> str:
         f'<p class="sub">{_esc(doc.subtitle)}</p>',
     ]
     out += _table(doc.facts)
+    out += _blocks(doc.overview)
     out.append("</header>")
     for number, section in enumerate(doc.sections, 1):
         out.append(f'<section id="{html.escape(section.key)}"><h2>{number}. {_esc(section.title)}</h2>')
@@ -285,55 +330,301 @@ def _check_name(name: str) -> None:
         raise ValueError(f"name must be a plain file name without folders, not {name!r}")
 
 
+# --------------------------------------------------------------------------------------------
+# The Excel sheets and the PNG pictures of the document
+# --------------------------------------------------------------------------------------------
+
+
+def _plain(content: Content) -> str:
+    """A cell's or line's text as a reader sees it (no markup: a spreadsheet cell, a picture)."""
+    return " ".join(p.text if isinstance(p, (Span, Badge)) else str(p) for p in takeaway.parts(content))
+
+
+def _pair_text(key: str, value: str) -> str:
+    return takeaway.word("pair", name=key, value=value)
+
+
+_Row = tuple[str, tuple[str, ...]]
+
+
+def _sheet_tree(nodes: tuple[Node, ...], depth: int = 0) -> list[_Row]:
+    rows: list[_Row] = []
+    for node in nodes:  # each level one column further right
+        rows.append(("text", ("",) * depth + (_plain(node.content),)))
+        rows += _sheet_tree(node.children, depth + 1)
+    return rows
+
+
+def _sheet_block(block: Block) -> list[_Row]:
+    if isinstance(block, Paragraph):
+        return [("text", (_plain(block.content),))]
+    if isinstance(block, Table):
+        return [("header", block.header)] + [("text", tuple(_plain(c) for c in row)) for row in block.rows]
+    if isinstance(block, KeyValues):
+        pairs = (_pair_text(k, _plain(v)) for k, v in block.pairs)
+        return [("text", (takeaway.word("facts_sep").join(pairs),))]
+    if isinstance(block, Chain):
+        steps = list(block.steps) + ([block.broken] if block.broken else [])
+        return [("text", (_pair_text(block.label, " → ".join(steps)),))]
+    if isinstance(block, Tree):
+        return _sheet_tree(block.roots)
+    if isinstance(block, Group):
+        return [("heading", (block.title,))] + _sheet_blocks(block.blocks)
+    raise TypeError(f"no sheet for {type(block).__name__}")
+
+
+def _sheet_blocks(blocks: tuple[Block, ...]) -> list[_Row]:
+    rows: list[_Row] = []
+    for block in blocks:
+        if rows:
+            rows.append(("text", ()))
+        rows += _sheet_block(block)
+    return rows
+
+
+def section_heading(number: int, section: Any) -> str:
+    """A section's numbered heading, ``5. OKR 与校验``: the same in every file and sheet name."""
+    return takeaway.word("sheets.section", number=number, title=section.title)
+
+
+def to_sheets(doc: Document) -> list[ReportSheet]:
+    """The document as sheets to read: an overview (title, the plan's basics and key numbers,
+    the contents, every KR's score), then one sheet per section, named by its numbered heading.
+    Every cell is text as the other files show it."""
+    head: list[_Row] = [("title", (doc.title,)), ("text", (doc.subtitle,)), ("text", ())]
+    head += _sheet_block(doc.facts)
+    if doc.overview:
+        head += [("text", ())] + _sheet_blocks(doc.overview)
+    head += [("text", ()), ("text", (takeaway.word("sheets.note"),)), ("text", (doc.footer,))]
+    sheets = [ReportSheet(takeaway.word("sheets.overview"), tuple(head))]
+    for number, section in enumerate(doc.sections, 1):
+        rows = [("title", (section_heading(number, section),)), ("text", ())] + _sheet_blocks(section.blocks)
+        sheets.append(ReportSheet(section_heading(number, section), tuple(rows)))
+    return sheets
+
+
+def _fact(doc: Document, label: str) -> str:
+    """The value of the head's fact named ``label`` (``—`` when the head has none)."""
+    for row in doc.facts.rows:
+        if _plain(row[0]) == label:
+            return _plain(row[1])
+    return numbers.MISSING
+
+
+def score_line(doc: Document) -> str:
+    """The pictures' line under the title: the checklist's score and the review's scores, as the
+    document's head says them."""
+    check = _fact(doc, takeaway.word("meta.check_score"))
+    return takeaway.word("png.score_line", score=check.split(" ")[0], review=_fact(doc, takeaway.word("meta.review")))
+
+
+def _overview_tables(doc: Document) -> list[tuple[str, Table]]:
+    found = [(doc.subtitle, doc.facts)]
+    for block in doc.overview:
+        if isinstance(block, Group):
+            found += [(block.title, b) for b in block.blocks if isinstance(b, Table)]
+    return found
+
+
+def overview_figure(doc: Document) -> "go.Figure":
+    """The document's overview as a picture: its title and score line, then its head's tables
+    (the plan's basics, the contents with each section's count, every KR's score on the colour of
+    its band), as plotly tables."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from okrlib.views import charts
+
+    tables = _overview_tables(doc)
+    # each table's share of the page: its rows (26 px each, a KR's statement may take two lines)
+    weights = [27 * (len(t.rows) + 1) * (1.4 if t.kind == "kr_scores" else 1) + 12 for _, t in tables]
+    fig = make_subplots(rows=len(tables), cols=1, specs=[[{"type": "table"}]] * len(tables),
+                        row_heights=weights, vertical_spacing=0.04,
+                        subplot_titles=[charts.escape(title) for title, _ in tables])
+    white = "#ffffff"
+    for i, (_, table) in enumerate(tables, 1):
+        columns = list(zip(*[[_plain(c) for c in row] for row in table.rows])) or [()] * len(table.header)
+        fills = [[next((_badge_colour(p.kind, p.code) for p in takeaway.parts(row[j]) if isinstance(p, Badge)), white)
+                  for row in table.rows] for j in range(len(table.header))]
+        fig.add_trace(
+            go.Table(
+                header={"values": [f"<b>{charts.escape(h)}</b>" for h in table.header], "fill_color": "#eceff1",
+                        "align": "left"},
+                cells={"values": [[charts.escape(v) for v in col] for col in columns], "fill_color": fills,
+                       "align": "left", "height": 26},
+                columnwidth=[3 if table.kind == "kr_scores" and j == 1 else 1 for j in range(len(table.header))],
+                name=table.kind or "facts",
+            ),
+            row=i, col=1,
+        )
+    title = f"{charts.escape(doc.title)}<br><sup>{charts.escape(score_line(doc))}</sup>"
+    fig.update_layout(title={"text": title}, template=charts.TEMPLATE, width=1100,
+                      height=int(130 + sum(weights) + 70 * len(tables)),
+                      margin={"t": 100, "l": 30, "r": 30, "b": 30})
+    return fig
+
+
+def png_figures(wb: Workbook, doc: Document, report: "CheckReport", as_of: Optional[dt.date] = None) -> dict[str, "go.Figure"]:
+    """The pictures of an export, by result kind: ``png`` the alignment tree under the document's
+    title and score line, ``png_overview`` the overview (:func:`overview_figure`)."""
+    from okrlib.views import charts
+
+    tree = charts.alignment_tree(wb, report, as_of=as_of)
+    title = f"{charts.escape(doc.title)}<br><sup>{tree.layout.title.text} · {charts.escape(score_line(doc))}</sup>"
+    tree.update_layout(title={"text": title}, height=tree.layout.height + 30,
+                       margin={"t": (tree.layout.margin.t or 0) + 30})
+    return {"png": tree, "png_overview": overview_figure(doc)}
+
+
+_PNG_FILES = {"png": "{name}-alignment.png", "png_overview": "{name}-overview.png"}
+
+
+# --------------------------------------------------------------------------------------------
+# When the plan was exported, and whether it changed since
+# --------------------------------------------------------------------------------------------
+
+_MANIFEST = "{name}-export.json"
+
+
+def _now() -> dt.datetime:
+    """The time an export is made (a seam for tests)."""
+    return dt.datetime.now().astimezone()
+
+
+def _workbook_of(plan: Any) -> Workbook:
+    """The plan of a Workbook, a plan file open in forms (its ``.workbook``) or a plan file's path."""
+    if isinstance(plan, Workbook):
+        return plan
+    if hasattr(plan, "workbook"):
+        return plan.workbook
+    return _load_plan(Path(plan))
+
+
+def plan_fingerprint(wb: Workbook) -> str:
+    """What a plan holds, as one hash: two plans of the same content have the same fingerprint,
+    whatever the file's time or layout, so an export is stale exactly when its plan's content changed."""
+    data = json.dumps(wb.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ExportStatus:
+    """The last export in a folder, set against the plan now: when it was made, the files it
+    wrote, and whether the plan changed since (``changed``; never exported: ``exported_at`` None)."""
+
+    folder: Path
+    exported_at: Optional[dt.datetime]
+    changed: bool
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when an export exists and shows the plan as it is now."""
+        return self.exported_at is not None and not self.changed
+
+    @property
+    def message(self) -> str:
+        """What to tell the participant, in Chinese."""
+        if self.exported_at is None:
+            return takeaway.word("status.never", folder=str(self.folder))
+        when = numbers.timestamp(self.exported_at)
+        if self.changed:
+            return takeaway.word("status.changed", time=when)
+        return takeaway.word("status.fresh", time=when, count=len(self.files))
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        colour = "#1b5e20" if self.ok else "#b42318"
+        return f"<p style='color:{colour}'><b>{html.escape(self.message)}</b></p>"
+
+
+def last_export(plan: Any, folder: Optional[PathLike] = None, *, name: str = "plan") -> ExportStatus:
+    """The last export of ``name`` in ``folder``, and whether ``plan`` changed since.
+
+    Why: a participant exports in M8, then keeps editing the action plan; the files they take
+    home would silently miss those edits. The M8 notebook shows this after the export (a
+    ``_repr_html_``) and warns "计划在上次导出后又改过,请重新运行导出" until they export again.
+    ``plan``: a Workbook, the plan file open in forms (``widgets.open_plan``) or a plan file's
+    path. The plan's content is compared (:func:`plan_fingerprint`), not file times.
+    """
+    out_dir = Path(folder) if folder is not None else workspace.export_dir()
+    try:
+        manifest = json.loads((out_dir / _MANIFEST.format(name=name)).read_text(encoding="utf-8"))
+        exported_at = dt.datetime.fromisoformat(manifest["exported_at"])
+        fingerprint = str(manifest["fingerprint"])
+        files = {str(k): out_dir / str(v) for k, v in dict(manifest.get("files", {})).items()}
+    except (OSError, ValueError, KeyError, TypeError):  # none yet, or not one okrlib wrote
+        return ExportStatus(out_dir, None, False)
+    files = {k: p for k, p in files.items() if p.exists()}
+    return ExportStatus(out_dir, exported_at, plan_fingerprint(_workbook_of(plan)) != fingerprint, files)
+
+
+def _write_manifest(out_dir: Path, name: str, wb: Workbook, when: dt.datetime, written: dict[str, Path]) -> None:
+    manifest = {
+        "okrlib_export": 1,
+        "exported_at": when.isoformat(timespec="seconds"),
+        "fingerprint": plan_fingerprint(wb),
+        "files": {kind: path.name for kind, path in written.items()},
+    }
+    body = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+    atomic_write(out_dir / _MANIFEST.format(name=name), lambda h: h.write(body))
+
+
 def export_all(
-    wb: Workbook,
-    folder: PathLike,
+    plan: Any,
+    folder: Optional[PathLike] = None,
     *,
     report: Optional["CheckReport"] = None,
     name: str = "plan",
     as_of: Optional[dt.date] = None,
 ) -> ExportResult:
-    """Write ``<name>.md``, ``<name>.html``, ``<name>.xlsx`` and ``<name>-alignment.png`` into
-    ``folder`` (created if missing), each atomically; existing files of those names are replaced.
+    """Write ``<name>.md``, ``<name>.html``, ``<name>.xlsx``, ``<name>-alignment.png`` and
+    ``<name>-overview.png`` into ``folder`` (created if missing; default: the workspace's export
+    folder beside the plan, :func:`okrlib.course.workspace.export_dir`), each atomically; existing
+    files of those names are replaced. Then ``<name>-export.json``: when, and from which plan content.
+
+    ``plan``: a Workbook, or the plan file open in forms (``widgets.open_plan``: its workbook is
+    exported, and the result's display keeps checking it for later edits).
 
     Returns an :class:`ExportResult`: a ``dict[str, Path]`` from ``"md"``, ``"html"``,
-    ``"xlsx"``, ``"png"`` to the files written. When the PNG cannot be made (no kaleido, no
-    Chromium, the browser failed) the other three are still written, ``"png"`` is absent and
-    ``result.problems["png"]`` says why in Chinese and English; nothing is raised for it.
-    Errors writing the other files (a folder that cannot be written) are raised as usual.
+    ``"xlsx"``, ``"png"``, ``"png_overview"`` to the files written. When the PNGs cannot be made
+    (no kaleido, no Chromium, the browser failed) the other files are still written, the PNGs are
+    absent and ``result.problems["png"]`` says why in Chinese and English; nothing is raised for
+    it. Errors writing the other files (a folder that cannot be written) are raised as usual.
     """
     _check_name(name)
+    wb = _workbook_of(plan)
     if report is None:
         from okrlib.method.checks import check
 
         report = check(wb, as_of=as_of)
-    out_dir = Path(folder)
+    out_dir = Path(folder) if folder is not None else workspace.export_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     problems: dict[str, str] = {}
+    doc = takeaway.build(wb, report, as_of=as_of)  # one walk of the plan for every file
 
-    # The PNG is drawn by a Chromium (okrlib.views.png: seconds to start, kept open for the next
-    # export; ``prepare_png`` starts it early): it is drawn in a thread while the other three
+    # The PNGs are drawn by a Chromium (okrlib.views.png: seconds to start, kept open for the next
+    # export; ``prepare_png`` starts it early): they are drawn in a thread while the other
     # files are written.
-    png = out_dir / f"{name}-alignment.png"
     problem = png_problem()
     drawn: dict[str, Any] = {}
     drawing: Optional[threading.Thread] = None
     if problem is None:
-        from okrlib.views.charts import alignment_tree
-
-        fig = alignment_tree(wb, report, as_of=as_of)
+        figures = png_figures(wb, doc, report, as_of)
 
         def draw() -> None:
             try:
-                drawn["png"] = _png.draw(fig)
+                for kind, fig in figures.items():
+                    drawn[kind] = _png.draw(fig)
             except Exception as exc:  # a browser that will not start must not cost the other files
                 drawn["error"] = exc
 
         drawing = threading.Thread(target=draw, name="okrlib-png", daemon=True)
         drawing.start()
     try:
-        doc = takeaway.build(wb, report, as_of=as_of)  # one walk of the plan for both files
         md = out_dir / f"{name}.md"
         atomic_write(md, lambda h: h.write(render_markdown(doc).encode("utf-8")))
         written["md"] = md
@@ -341,17 +632,22 @@ def export_all(
         atomic_write(page, lambda h: h.write(render_html(doc).encode("utf-8")))
         written["html"] = page
         xlsx = out_dir / f"{name}.xlsx"
-        atomic_write(xlsx, lambda h: to_excel(wb, h))
+        sheets = to_sheets(doc)
+        atomic_write(xlsx, lambda h: to_excel(wb, h, report=sheets))
         written["xlsx"] = xlsx
     finally:
         if drawing is not None:
             drawing.join()
-    if "png" in drawn:
-        atomic_write(png, lambda h: h.write(drawn["png"]))
-        written["png"] = png
-    elif "error" in drawn:
+    if "error" in drawn:
         exc = drawn["error"]
         problem = _both("png_failed", error=f"{type(exc).__name__}: {exc}")
+    else:
+        for kind, image in drawn.items():
+            path = out_dir / _PNG_FILES[kind].format(name=name)
+            atomic_write(path, lambda h, image=image: h.write(image))
+            written[kind] = path
     if problem is not None:
         problems["png"] = problem
-    return ExportResult(written, problems)
+    when = _now()
+    _write_manifest(out_dir, name, wb, when, written)
+    return ExportResult(written, problems, exported_at=when, plan=plan, folder=out_dir, name=name)

@@ -2,8 +2,10 @@
 
 The document comes from :func:`okrlib.views.takeaway.build`, the one walk of the plan that the
 HTML page (:mod:`okrlib.views.export`) is written from too, so both hold the same sections in the
-same course order (公司目标 … 一个月行动计划, with the T10 checklist after the OKRs), the same
-words and the same numbers. An empty section is kept with "(暂无)", so a participant sees what
+same twelve sections in course order (``outline`` in ``okrlib/data/takeaway.yaml``: 公司目标 …
+一个月行动计划, the T10 checklist inside the OKR section), the same head (the plan's basics, the
+checklist's score, the review's scores, the contents and every KR's score), the same words and
+the same numbers. An empty section is kept with "(暂无)", so a participant sees what
 is still to fill in.
 
 Every string goes through :func:`escape`: Markdown and HTML in a plan are shown as text (a KR
@@ -107,6 +109,8 @@ def _blocks(blocks: tuple[Block, ...]) -> list[str]:
 def render_markdown(doc: Document) -> str:
     """The take-away document as Markdown (UTF-8 text, ends with a newline)."""
     lines = [f"# {escape(doc.title)}", "", escape(doc.subtitle), ""] + _table(doc.facts)
+    if doc.overview:
+        lines += [""] + _blocks(doc.overview)
     for number, section in enumerate(doc.sections, 1):
         lines += ["", f"## {number}. {escape(section.title)}", ""]
         lines += _blocks(section.blocks)

@@ -1,9 +1,19 @@
 """The take-away (module M8) as one document: the plan walked once, then written as Markdown or HTML.
 
-A participant leaves the course with their plan as a Markdown file (``okrlib.views.report``) and
-as a page to print (``okrlib.views.export``). Both are written from the one :class:`Document` that
-:func:`build` makes, so they hold the same sections in the same order, with the same words and
-the same numbers: a section added here appears in both, and neither can drift from the other.
+A participant leaves the course with their plan as a Markdown file (``okrlib.views.report``), a
+page to print, an Excel workbook and PNG pictures (``okrlib.views.export``). All are written from
+the one :class:`Document` that :func:`build` makes, so they hold the same sections in the same
+order, with the same words and the same numbers: a section added here appears in every one, and
+none can drift from the others.
+
+The sections are data: ``outline`` in ``okrlib/data/takeaway.yaml`` lists the twelve, in course
+order (公司目标 … 一个月行动计划; the T10 checklist is part of the OKR section), with the pieces
+each shows and the plan sections it counts. The plan's basics (team, product, cycle) and the key
+numbers (the checklist's score, how many KRs the review scored) are the document's head
+(:attr:`Document.facts`), followed by its overview (:attr:`Document.overview`: the contents with
+each section's count, and every KR's score). A KR's score is the one given in the review (M7)
+where there is one, labelled 评分; else a suggestion from its recorded progress, labelled
+建议分(按进度); the badge's band (its colour) follows the same score.
 
 The document is made of small frozen blocks — :class:`Paragraph`, :class:`Table`,
 :class:`KeyValues`, :class:`Chain` (a trace line), :class:`Tree` and :class:`Group` (a titled
@@ -28,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional, Sequence, Un
 from okrlib.method import scoring
 from okrlib.plan.model import KeyResult, Trace, Workbook
 from okrlib.words import labels, numbers, text
+from okrlib.words.resources import data_file
 from okrlib.words.version import VERSION
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,6 +60,8 @@ __all__ = [
     "Section",
     "Document",
     "build",
+    "outline",
+    "review_summary",
     "word",
     "parts",
 ]
@@ -155,11 +168,16 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
+    """The take-away: a head (``title``, ``subtitle``, ``facts`` with the key numbers, then the
+    ``overview``: contents and KR scores), the numbered ``sections``, a ``footer``. Every writer
+    shows every part of it."""
+
     title: str
     subtitle: str
     facts: Table
     sections: tuple[Section, ...]
     footer: str
+    overview: tuple[Block, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,9 +411,20 @@ class _Walk:
         band = scoring.band(progress)
         return Badge(word("score_progress", score=_score(progress), band=scoring.band_label(band)), "band", band)
 
+    def kr_scores(self) -> Block:
+        """Every KR's score, as its row in the OKR section shows it (the overview's table)."""
+        if not self.wb.key_results:
+            return _empty()
+        return _table(
+            [_field("key_results", "id"), word("columns.key_result"), word("columns.score")],
+            (_row(kr.id, kr.statement, self._kr_score(kr, scoring.current_value(self.wb, kr.id, self.when)))
+             for kr in self.wb.key_results),
+            kind="kr_scores",
+        )
+
     def checklist(self) -> tuple[Block, ...]:
         report = self.report
-        score = Paragraph((word("checklist_score", score=numbers.number(report.score)),))
+        score = Paragraph((word("checklist_score", score=report.score),))
         indicators = _table(
             [word(f"columns.{c}") for c in ("dimension", "indicator", "status", "finding_count")],
             (
@@ -579,27 +608,42 @@ def _trace_cell(trace: Trace) -> Inline:
                 "warn")
 
 
-# (key, where its title is): the take-away's sections in course order; each is made by the walk's
-# method of the same name. The checklist (T10) follows the OKRs it checks (M5), before the
-# cross-department list (T12).
-_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("company_goals", "labels.sections.company_goals"),
-    ("factors", "labels.sections.factors"),
-    ("core_elements", "labels.sections.core_elements"),
-    ("product_goals", "labels.sections.product_goals"),
-    ("okrs", "takeaway.sections.okrs"),
-    ("checklist", "takeaway.sections.checklist"),
-    ("cross_dept", "labels.sections.cross_dept"),
-    ("tasks", "labels.sections.tasks"),
-    ("checkins", "labels.sections.checkins"),
-    ("risks", "labels.sections.risks"),
-    ("adjustments", "labels.sections.adjustments"),
-    ("review", "takeaway.sections.review"),
-    ("action_plan", "labels.sections.action_plan"),
-)
+def outline() -> tuple[dict[str, Any], ...]:
+    """The take-away's sections in course order, as ``okrlib/data/takeaway.yaml`` lists them:
+    each a mapping with ``key``, ``title`` (a words key), ``parts`` (the walk's pieces) and
+    ``plan`` (the plan sections it counts)."""
+    return tuple(data_file("takeaway")["outline"])
 
 
-def _facts(wb: Workbook, when: Optional[dt.date]) -> Table:
+def _section(walk: _Walk, entry: dict[str, Any]) -> Section:
+    """One section of the outline: its first piece as it is, each further piece as a sub-part."""
+    first, *more = entry["parts"]
+    blocks: tuple[Block, ...] = getattr(walk, first)()
+    for piece in more:
+        blocks += (Group(word(f"groups.{piece}"), getattr(walk, piece)()),)
+    return Section(entry["key"], text.say(entry["title"]), blocks)
+
+
+def _count(wb: Workbook, entry: dict[str, Any]) -> str:
+    """How many rows a section shows: ``3``, or per plan section when it shows several."""
+    plan = entry["plan"]
+    if len(plan) == 1:
+        return numbers.number(len(wb.rows(plan[0])))
+    return word("list_sep").join(
+        word("count_part", name=labels.section(name), count=len(wb.rows(name))) for name in plan
+    )
+
+
+def _contents(wb: Workbook, entries: Sequence[dict[str, Any]], sections: Sequence[Section]) -> Table:
+    return _table(
+        [word("columns.number"), word("columns.section"), word("columns.count")],
+        (_row(numbers.number(n), section.title, _count(wb, entry))
+         for n, (entry, section) in enumerate(zip(entries, sections), 1)),
+        kind="contents",
+    )
+
+
+def _facts(wb: Workbook, report: "CheckReport", when: Optional[dt.date]) -> Table:
     meta, cycle = wb.meta, wb.meta.cycle
     rows = [
         _row(_field("meta", "team"), meta.team),
@@ -614,11 +658,24 @@ def _facts(wb: Workbook, when: Optional[dt.date]) -> Table:
                                                key_results=len(wb.key_results))))
     if when is not None:
         rows.append(_row(word("meta.as_of"), numbers.date(when)))
+    rows.append(_row(word("meta.check_score"), word("meta.check_score_text", score=report.score)))
+    rows.append(_row(word("meta.review"), review_summary(wb)))
     return _table([word("meta.item"), word("meta.value")], rows, kind="meta")
 
 
+def review_summary(wb: Workbook) -> str:
+    """How many KRs the review (M7) scored and their mean, in words: the head's key number."""
+    scored = {sc.key_result: sc.score for sc in wb.review.scores}  # the last score given wins
+    total = len(wb.key_results)
+    if not scored:
+        return word("meta.review_none", total=total)
+    mean = sum(scored.values()) / len(scored)
+    return word("meta.review_text", scored=len(scored), total=total, mean=_score(mean))
+
+
 def build(wb: Workbook, report: Optional["CheckReport"] = None, *, as_of: Optional[dt.date] = None) -> Document:
-    """The plan as the take-away document: every section in course order, text ready to show.
+    """The plan as the take-away document: the twelve sections of ``outline()`` in course order,
+    text ready to show.
 
     ``report`` is the checklist to show (``okrlib.method.checks.check(wb, as_of=as_of)`` when
     None). KR values, progress scores, confidence and pace are as of ``as_of`` (default: the
@@ -632,12 +689,18 @@ def build(wb: Workbook, report: Optional["CheckReport"] = None, *, as_of: Option
         report = check(wb, as_of=as_of)
     when = as_of if as_of is not None else max((c.date for c in wb.checkins), default=None)
     walk = _Walk(wb, report, when)
-    sections = tuple(Section(key, text.say(title), getattr(walk, key)()) for key, title in _SECTIONS)
+    entries = outline()
+    sections = tuple(_section(walk, entry) for entry in entries)
     meta = wb.meta
+    overview = (
+        Group(word("groups.contents"), (_contents(wb, entries, sections),)),
+        Group(word("groups.kr_scores"), (walk.kr_scores(),)),
+    )
     return Document(
         title=word("title", team=meta.team, product=meta.product, cycle=meta.cycle.label),
         subtitle=word("subtitle"),
-        facts=_facts(wb, when),
+        facts=_facts(wb, report, when),
         sections=sections,
         footer=word("footer", version=VERSION),
+        overview=overview,
     )

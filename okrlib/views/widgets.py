@@ -7,7 +7,12 @@ decision is made there and tested without a browser; this module only lays widge
 What a participant can count on in every form:
 
 * a refused edit shows its reason in Chinese under the field, keeps what was typed, and leaves
-  the file untouched; an accepted edit is saved at once (atomically) and says so;
+  the file untouched; an accepted edit is saved at once (atomically) and says so, in the same
+  status line as what the checker finds about the row ("已保存 · 2 处需改进"), each problem
+  under the field it is about; a row with a blocking problem is saved as a draft and marked so
+  in the form's list (which rule is about which field, and which block: checker.yaml ``form``);
+* the charts and tables tied to a tool sit in one output area right below its form, drawn from
+  the plan and redrawn in place after each save;
 * a form opens with what was saved, so a restarted kernel loses nothing;
 * labels are shown whole (never cut to the widget's description width);
 * text from the plan is always shown as text (escaped), never run as HTML.
@@ -20,11 +25,15 @@ the same submit path a click takes.
 from __future__ import annotations
 
 import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 import ipywidgets as W
 
+from okrlib.course import workspace
 from okrlib.plan import editing
 from okrlib.words import labels, numbers, text
 from okrlib.words.resources import data_file
@@ -35,7 +44,7 @@ from okrlib.plan.fields import FieldInfo, fields as field_infos
 from okrlib.plan.model import Workbook
 
 __all__ = ["show_in", "SectionForm", "OkrEditor", "ChecklistView", "ReferenceBrowser", "AlignmentBaseline", "ReviewForm",
-           "tool", "tools", "open_plan"]
+           "tool", "tools", "open_plan", "choose_plan", "export_panel", "RowProblem", "row_problems", "problem_html"]
 
 PlanLike = Union[PlanFile, str, Path]
 _LONG = {"statement", "description", "need", "change", "reason", "text", "action", "evidence", "note",
@@ -47,6 +56,9 @@ _STYLE = """<style>
 .okr-ok {color: #067647;} .okr-bad {color: #b42318;} .okr-help {color: #475467; margin: 2px 0 8px 0;}
 .okr-table {border-collapse: collapse; font-size: 0.92em;} .okr-table td, .okr-table th {border: 1px solid #d0d5dd; padding: 3px 8px; text-align: left; vertical-align: top;}
 .okr-pass {background: #dcfae6;} .okr-warn {background: #fef0c7;} .okr-fail {background: #fee4e2;}
+.okr-check {color: #93370d; font-size: 0.92em; margin: 0 0 6px 11.5em; line-height: 1.45;}
+.okr-check-error {color: #b42318;} .okr-check .okr-help {margin: 0;} .okr-draft {color: #b54708; font-weight: 600;}
+.okr-must {background: #fee4e2; color: #b42318; border-radius: 3px; padding: 0 4px; font-weight: 600;}
 </style>"""
 
 
@@ -95,9 +107,32 @@ def show_in(out: W.Output, *objects: Any) -> None:
     out.outputs = tuple(outputs)
 
 
-def open_plan(path: Union[str, Path], **new: Any) -> PlanFile:
-    """The participant's plan file (created with ``new`` basics when it does not exist yet)."""
-    return PlanFile(path, **new)
+def open_plan(path: Union[str, Path, None] = None, *, module: Optional[str] = None, **new: Any) -> PlanFile:
+    """The participant's plan file (created with ``new`` basics when it does not exist yet).
+
+    Without ``path``, the plan the workspace names (chosen once, in the course map, and kept
+    across kernel restarts: :func:`okrlib.course.workspace.plan_path`), so no notebook names a
+    file of its own. With ``module`` (``"M6"``, ``"X4"``) a line under the cell says which file
+    is open and, for each part of the plan the module builds on that is still empty, which
+    module fills it: a participant who skipped M5 learns it in M6's first cell, not from an
+    empty chart.
+    """
+    plan = PlanFile(path if path is not None else workspace.plan_path(), **new)
+    if module is not None:
+        from IPython.display import HTML, display
+
+        display(HTML(_STYLE + _plan_banner(plan, module)))
+    return plan
+
+
+def _plan_banner(plan: PlanFile, module: str) -> str:
+    file = esc(plan.path.name) + ("" if plan.path.exists() else esc(text.say("workspace.opened.new")))
+    lines = [f"<div class='okr-help'>{esc(text.say('workspace.opened.plan', file=''))}<b>{file}</b> · "
+             f"{esc(text.say('workspace.opened.change_hint'))}</div>"]
+    for part, filler in workspace.missing_parts(plan.workbook, module):
+        said = text.say("workspace.opened.missing", part=labels.section(part), module=filler)
+        lines.append(f"<div class='okr-bad'>{esc(said)}</div>")
+    return "".join(lines)
 
 
 def _plan(plan: PlanLike) -> PlanFile:
@@ -159,8 +194,110 @@ class _Kit:
         return cls(list(children), layout=self.layout())
 
 
+# --------------------------------------------------------------------------------------------
+# What the checker says about one saved row (okrlib/data/checker.yaml ``form``)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One thing to improve in a saved row, as a form shows it under a field: what is wrong
+    (``message``), why it matters (``why``), how to fix it (``hint``). ``fields``: the fields it
+    is about, in order (the form shows it under the first one it has; none: the row as a
+    whole). ``blocking``: it keeps the row a draft (checker.yaml ``form.draft``)."""
+
+    rule: str
+    severity: str
+    fields: tuple[str, ...]
+    message: str
+    why: str
+    hint: str
+    blocking: bool
+
+
+_LAST_REPORT: list[Any] = [None, None]
+
+
+def _report_of(wb: Workbook) -> Any:
+    """The checker's report of ``wb`` (course profile), made once per version of the plan.
+
+    Invariant: a PlanFile never changes its Workbook in place (each save gives a new one), so
+    the report of the last workbook asked for is still that workbook's report; the forms of one
+    tool (T10's objectives and KRs, every form's list of rows) share it after each save.
+    """
+    from okrlib.method.checks import check
+
+    if _LAST_REPORT[0] is not wb:
+        _LAST_REPORT[:] = [wb, check(wb)]
+    return _LAST_REPORT[1]
+
+
+@lru_cache(maxsize=1)
+def _indicator_reasons() -> dict[str, str]:
+    """Indicator id -> what the checklist asks of a plan there (checklist.yaml ``definition_zh``):
+    why a finding of that indicator matters, in the course's words."""
+    from okrlib.method.checks import checklist
+
+    return {ind["id"]: ind["definition_zh"] for dim in checklist() for ind in dim["indicators"]}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def row_problems(wb: Workbook, section: str) -> dict[str, list[RowProblem]]:
+    """What is to improve in each saved row of ``section``: row key -> its problems, those that
+    keep it a draft first, then errors, then warnings (rows with none are left out).
+
+    Two sources, both data in okrlib/data/checker.yaml ``form``: the checker's findings about
+    the row (sections listed in ``checked``; ``info`` findings are not problems), and for the
+    sections the T10 checklist does not read (T08's product goals) the fields a sound row fills
+    (``empty_fields``: a field left empty is a finding of the rule named there).
+    """
+    spec = text.entry("checker.form")
+    where, draft = spec["fields"], set(spec["draft"])
+    out: dict[str, list[RowProblem]] = {}
+    if section in spec["checked"]:
+        ids = {r.id for r in wb.rows(section)}
+        reasons = _indicator_reasons()
+        for f in _report_of(wb).findings:
+            if f.target in ids and f.severity != "info":
+                out.setdefault(f.target, []).append(RowProblem(
+                    f.rule, f.severity, tuple(where.get(f.rule, ())), f.message_zh, reasons.get(f.indicator, ""), f.hint,
+                    f.rule in draft))
+    for rule_id, need in (spec.get("empty_fields", {}).get(section) or {}).items():
+        key = f"checker.form.empty_fields.{section}.{rule_id}"
+        for row in wb.rows(section):
+            if _blank(editing._get(row, need["field"])):
+                rid = getattr(row, editing.key_field(section))
+                out.setdefault(rid, []).append(RowProblem(
+                    rule_id, need["severity"], tuple(where.get(rule_id, (need["field"],))),
+                    text.say(f"{key}.message", id=rid), text.say(f"{key}.why"), text.say(f"{key}.hint"), rule_id in draft))
+    for found in out.values():
+        found.sort(key=lambda p: (not p.blocking, p.severity != "error"))
+    return out
+
+
+def problem_html(p: RowProblem) -> str:
+    """One problem as a form shows it under its field: what is wrong, why, how to fix."""
+    must = f"<span class='okr-must'>{esc(text.say('ui.form.check.must_fix'))}</span> " if p.blocking else ""
+    lines = [f"⚠ {must}{esc(p.message)}"]
+    if p.why:
+        lines.append(f"<span class='okr-help'>{esc(text.say('ui.form.check.why', why=p.why))}</span>")
+    if p.hint:
+        lines.append(f"<span class='okr-help'>{esc(text.say('ui.form.check.fix', hint=p.hint))}</span>")
+    return f"<div class='okr-check okr-check-{esc(p.severity)}'>{'<br>'.join(lines)}</div>"
+
+
 class SectionForm(_Shown):
-    """Add, edit and delete the rows of one section; or edit the plan's basics (``meta``)."""
+    """Add, edit and delete the rows of one section; or edit the plan's basics (``meta``).
+
+    After a save, one status line says both that the row was saved and what the checker found
+    about it ("已保存 · 2 处需改进"), each problem under the field it is about
+    (:func:`row_problems`); a row with a problem the course treats as blocking is saved as a
+    draft ("已保存为草稿 · …") and marked so in the list of rows. A refusal (text that cannot be
+    read) changes nothing in the file, and says why under the field.
+    """
 
     def __init__(
         self,
@@ -210,6 +347,8 @@ class SectionForm(_Shown):
         self.delete_button.on_click(lambda _: self.delete())
         self._confirm_delete = False
         self.status = kit.html()
+        self.notes = kit.html()  # the problems of the row shown that no field of the form is about
+        self._problems: tuple[Any, dict[str, list[RowProblem]]] = (None, {})
         head = [kit.html(_STYLE + (f"<h4>{esc(title)}</h4>" if title else "") + (f"<div class='okr-help'>{esc(help)}</div>" if help else ""))]
         is_list = section != "meta"
         if is_list:
@@ -217,7 +356,7 @@ class SectionForm(_Shown):
             head.append(kit.box(W.HBox, [kit.html(f"<div class='okr-label'>{esc(choose)}</div>",
                                                   width=_LABEL_WIDTH, min_width=_LABEL_WIDTH), self.chooser]))
         buttons = [self.save_button] + ([self.new_button, self.delete_button] if is_list else [])
-        self.widget = kit.box(W.VBox, head + rows + [kit.box(W.HBox, buttons), self.status])
+        self.widget = kit.box(W.VBox, head + rows + [kit.box(W.HBox, buttons), self.status, self.notes])
         refs = {info.ref for info in self.infos if info.ref}
         self.plan.on_change(self._plan_changed, None if "*" in refs else refs | {section})
         self._refresh_choices()
@@ -282,13 +421,58 @@ class SectionForm(_Shown):
                     widget.value = keep
         if self.section != "meta":
             rows = self.plan.workbook.rows(self.section)
-            options = [(editing.row_label(r), getattr(r, self.key)) for r in rows]
+            drafts = self._drafts()
+            options = [(self._choice_label(r, drafts), getattr(r, self.key)) for r in rows]
             self._quiet = True
             self.chooser.options = [(text.say("ui.form.new_row"), None)] + options
             self.chooser.value = self.current if self.current in {k for _, k in options} else None
             self._quiet = False
 
     _quiet = False
+
+    def row_problems(self) -> dict[str, list[RowProblem]]:
+        """:func:`row_problems` of this form's section in the plan as saved now (found once per save)."""
+        wb = self.plan.workbook
+        if self.section == "meta":
+            return {}
+        if self._problems[0] is not wb:
+            self._problems = (wb, row_problems(wb, self.section))
+        return self._problems[1]
+
+    def _drafts(self) -> set[str]:
+        """The keys of the saved rows that are drafts (a blocking problem is not fixed yet)."""
+        return {key for key, found in self.row_problems().items() if any(p.blocking for p in found)}
+
+    @staticmethod
+    def _choice_label(row: Any, drafts: set[str]) -> str:
+        label = editing.row_label(row)
+        key = getattr(row, "id", None) or getattr(row, "key_result", None)
+        return text.say("ui.form.draft_choice", label=label) if key in drafts else label
+
+    def _tell_problems(self, key: Optional[str]) -> tuple[int, int]:
+        """Show what is to improve in the saved row ``key``: each problem under the field it is
+        about, the rest under the status line. Returns (problems, blocking ones)."""
+        found = self.row_problems().get(key, []) if key is not None else []
+        under: dict[str, list[RowProblem]] = {}
+        rest: list[RowProblem] = []
+        for p in found:
+            name = next((f for f in p.fields if f in self.errors), None)
+            (under.setdefault(name, []) if name else rest).append(p)
+        for name, ps in under.items():
+            self.errors[name].value = "".join(problem_html(p) for p in ps)
+        self.notes.value = (f"<div class='okr-check'>{esc(text.say('ui.form.check.row'))}</div>"
+                            + "".join(problem_html(p) for p in rest)) if rest else ""
+        return len(found), sum(1 for p in found if p.blocking)
+
+    def _row_status(self, n: int, blocking: int, saved: bool) -> str:
+        """The one status line: saved or not, and how many problems the row still has."""
+        if blocking:
+            said = text.say("ui.form.saved_draft" if saved else "ui.form.row_draft", n=n, blocking=blocking)
+            return f"<span class='okr-draft'>✎ {esc(said)}</span>"
+        if n:
+            said = text.say("ui.form.saved_issues" if saved else "ui.form.row_issues", n=n)
+            return f"<span class='okr-draft'>{esc(said)}</span>"
+        return f"<span class='okr-ok'>{esc(text.say('ui.form.saved', file=self.plan.path.name))}</span>" if saved else ""
 
     def _chosen(self, change: Any) -> None:
         if self._quiet:
@@ -372,6 +556,7 @@ class SectionForm(_Shown):
         if self.section != "meta":
             self.chooser.value = key if key in {v for _, v in self.chooser.options} else None
         self._quiet = False
+        self.status.value = self._row_status(*self._tell_problems(key), saved=False)
 
     def new(self) -> None:
         """An empty row with a free id (the participant may change it)."""
@@ -394,6 +579,7 @@ class SectionForm(_Shown):
     def _clear_errors(self) -> None:
         for box in self.errors.values():
             box.value = ""
+        self.notes.value = ""
 
     def submit(self) -> bool:
         """Check and save what is typed; True when saved. A refusal changes nothing but the messages."""
@@ -404,28 +590,61 @@ class SectionForm(_Shown):
             self.plan.apply(self.section, values, self.current if self.section != "meta" else None)
         except EditError as exc:
             general = []
-            for name, problems in exc.by_field.items():
-                said = "<br>".join(esc(p.message_zh) for p in problems)
+            placed = self._placed(exc.by_field)
+            for name, problems in placed.items():
+                said = "<br>".join(esc(self._message(name, p)) for p in problems)
                 if name in self.errors:
                     self.errors[name].value = f"<div class='okr-error'>⚠ {said}</div>"
                 else:
                     general.append(said)
-            n = len(exc.problems)
+            n = sum(len(problems) for problems in placed.values())
             extra = f"<br>{'<br>'.join(general)}" if general else ""
             self.status.value = f"<span class='okr-bad'>{esc(text.say('ui.form.refused', n=n))}{extra}</span>"
             return False
         except (OSError, WorkbookError) as exc:
             self.status.value = f"<span class='okr-bad'>{esc(text.say('ui.form.cannot_save', reason=str(exc)))}</span>"
             return False
+        key = values.get(self.key) if self.section != "meta" else None
         if self.section != "meta":
-            key = values.get(self.key)
             self.current = key
             self._refresh_choices()
-            self.show(key)
-        else:
-            self.show(None)
-        self.status.value = f"<span class='okr-ok'>{esc(text.say('ui.form.saved', file=self.plan.path.name))}</span>"
+        self.show(key)  # what was saved, with what the checker finds about it under its fields
+        found = self.row_problems().get(key, []) if key is not None else []
+        self.status.value = self._row_status(len(found), sum(1 for p in found if p.blocking), saved=True)
         return True
+
+    def _placed(self, by_field: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
+        """A refusal's problems by the field they are about (``""``: the row as a whole).
+
+        A field named like a type (``date``: T14's and T15's) loses its name in the plan's
+        problem paths (``adjustments[2]``, not ``adjustments[2].date``: okrlib.words.problems
+        drops type tags from pydantic's locations). A problem on the row itself then belongs to
+        the form's one such field; the model's complaint about a field whose text could not be
+        read already is dropped, as okrlib.plan.editing does for the other fields.
+        """
+        from okrlib.plan.model import SECTIONS
+        from okrlib.words import problems as _problems
+
+        out = {name: list(found) for name, found in by_field.items() if name}
+        lost = [n for n in self.inputs if getattr(_problems, "_is_internal_loc", lambda _: False)(n)]
+        row = re.compile(re.escape(".".join(SECTIONS[self.section].path)) + r"\[\d+\]$") if self.section in SECTIONS else None
+        for p in by_field.get("", []):
+            if len(lost) == 1 and row is not None and row.match(p.path or ""):
+                if lost[0] not in out:
+                    out[lost[0]] = [p]
+                continue
+            out.setdefault("", []).append(p)
+        return out
+
+    def _message(self, name: str, p: Any) -> str:
+        """A refusal's message under field ``name``; a number that could not be read says where its
+        unit goes only when the form has a unit field beside it."""
+        said = p.message_zh
+        if p.code == "form_not_number" and name:
+            unit = name.rsplit(".", 1)[0] + ".unit" if "." in name else "unit"
+            if unit in self.inputs:
+                said += text.say("messages.form_unit_hint", unit=self._field(unit).zh)
+        return said
 
     def delete(self) -> bool:
         """Delete the row shown (asks once more first); refused while other rows point to it."""
@@ -750,8 +969,10 @@ def _tool_title(tool_id: str) -> str:
 def tool(tool_id: str, plan: Optional[PlanLike] = None, *, samples: Any = None, chart: bool = True) -> Any:
     """A tool of the course by its id (``"T04"``), bound to the participant's plan when it edits one.
 
-    ``samples``: rows to submit at once, as a participant would (headless runs); for T10 a
-    mapping ``{"objectives": [...], "key_results": [...]}``.
+    ``samples``: rows to submit at once, as a participant would (an exercise's answer cell, a
+    headless run); for T10 a mapping ``{"objectives": [...], "key_results": [...]}``. Without
+    them, the rows ``$OKRLIB_SAMPLES`` names for this tool, if any
+    (:func:`okrlib.course.workspace.samples`).
     """
     spec = tools().get(tool_id)
     if spec is None:
@@ -763,6 +984,8 @@ def tool(tool_id: str, plan: Optional[PlanLike] = None, *, samples: Any = None, 
     if plan is None:
         raise ValueError(f"{tool_id} edits a plan: pass the plan file")
     plan = _plan(plan)
+    if samples is None:
+        samples = workspace.samples(tool_id)
     parts: list[Any] = []
     head = W.HTML(_STYLE + f"<h3>{esc(title)}</h3><div class='okr-help'>{esc(spec.get('help', ''))}</div>")
     if kind == "editor":
@@ -773,33 +996,63 @@ def tool(tool_id: str, plan: Optional[PlanLike] = None, *, samples: Any = None, 
         parts.append(ReviewForm(plan, fields=spec.get("fields"), samples=samples))
     else:
         parts.append(SectionForm(plan, spec["section"], fields=spec.get("fields"), samples=samples))
+    shown = _listed(spec.get("chart")) if chart else []
+    tables = _listed(spec.get("tables")) if chart else []
+    if shown or tables:  # right below the form it follows, before any reference library
+        parts.append(_ChartPanel(plan, shown, tables))
     if spec.get("reference"):
         parts.append(ReferenceBrowser(spec["reference"]))
     widgets = [head] + [p.widget for p in parts]
-    if chart and spec.get("chart"):
-        parts.append(_ChartPanel(plan, spec["chart"]))
-        widgets.append(parts[-1].widget)
     return _Tool(parts, W.VBox(widgets), title)
 
 
-class _ChartPanel(_Shown):
-    """A chart of okrlib.views.charts that follows the plan (redrawn after each saved edit)."""
+def _listed(names: Any) -> list[str]:
+    """tools.yaml's ``chart`` / ``tables``: one name or a list of them."""
+    return [] if not names else [names] if isinstance(names, str) else list(names)
 
-    def __init__(self, plan: PlanFile, name: str) -> None:
-        self.plan = plan
-        self.name = name
-        self.label = f"charts.{name}"
-        self.widget = W.Output()
+
+class _ChartPanel(_Shown):
+    """The charts (okrlib.views.charts) and tables of plan sections tied to a tool's form, in one
+    output area below it: drawn from the plan as it is when the tool is built, and redrawn in
+    place after each saved edit that changes what they show. There is one copy, never a stale
+    one above or below the form."""
+
+    def __init__(self, plan: PlanFile, names: Union[str, Sequence[str]], tables: Sequence[str] = ()) -> None:
         from okrlib.views.charts import reads
 
-        plan.on_change(lambda _: self.refresh(), reads(name))
+        self.plan = plan
+        self.names = [names] if isinstance(names, str) else list(names)
+        self.tables = list(tables)
+        self.label = " + ".join([f"charts.{n}" for n in self.names] + [labels.section(t) for t in self.tables])
+        self.widget = W.Output()
+        parts: Optional[set[str]] = set(self.tables) | {"meta"}
+        for name in self.names:
+            read = reads(name)
+            parts = None if read is None or parts is None else parts | read
+        plan.on_change(lambda _: self.refresh(), parts)
         self.refresh()
 
     def refresh(self) -> None:
         from okrlib.views import charts
 
-        self.figure = getattr(charts, self.name)(self.plan.workbook)
-        show_in(self.widget, self.figure)
+        wb = self.plan.workbook
+        self.figures = [getattr(charts, name)(wb) for name in self.names]
+        self.figure = self.figures[0] if self.figures else None
+        show_in(self.widget, *self.figures, *(_section_table(wb, t) for t in self.tables))
+
+
+def _section_table(wb: Workbook, section: str) -> Any:
+    """One section of the plan as the table below its form (escaped; numbers as everywhere)."""
+    from IPython.display import HTML
+
+    from okrlib.storage.tables import frames
+
+    frame = frames(wb)[section]
+    title = f"<b>{esc(text.say('ui.form.table_title', section=labels.section(section)))}</b>"
+    if frame.empty:
+        return HTML(_STYLE + title + f"<p class='okr-help'>{esc(text.say('ui.form.table_empty', item=labels.item(section)))}</p>")
+    body = numbers.table(frame).to_html(index=False, escape=True, na_rep="", classes="okr-table", border=0)
+    return HTML(_STYLE + title + body)
 
 
 def peer_review_form(review: Any) -> W.VBox:
@@ -828,3 +1081,77 @@ def peer_review_form(review: Any) -> W.VBox:
     rows = [W.HBox([W.HTML(f"<div style='width:22em'><b>{ind}</b> {esc(names.get(ind, ''))}</div>"), choices[ind]])
             for ind in T10_INDICATORS]
     return W.VBox([who] + rows + [save, status])
+
+
+class _PlanChooser(_Shown):
+    """The course map's plan chooser: a name typed or picked, kept in the workspace settings."""
+
+    label = ""
+
+    def __init__(self) -> None:
+        self.label = text.say("workspace.chooser.label")
+        current = workspace.plan_path().name
+        self.name = W.Combobox(value=current, options=workspace.plans(), ensure_option=False,
+                               placeholder=text.say("workspace.plan_name.empty"),
+                               description=text.say("workspace.chooser.label"),
+                               style={"description_width": _LABEL_WIDTH}, layout=W.Layout(width="32em"))
+        self.use = W.Button(description=text.say("workspace.chooser.use"), button_style="primary")
+        self.status = W.HTML()
+        self.use.on_click(lambda _: self.choose(self.name.value))
+        self.widget = W.VBox([W.HBox([self.name, self.use]), self.status])
+
+    def choose(self, name: str) -> bool:
+        """Use ``name`` from now on; a refused name is explained under the field and stays typed."""
+        try:
+            path = workspace.choose_plan(name)
+        except ValueError as exc:
+            self.status.value = f"{_STYLE}<div class='okr-error'>{esc(exc)}</div>"
+            return False
+        self.name.options = tuple(dict.fromkeys([*workspace.plans(), path.name]))
+        self.status.value = f"{_STYLE}<div class='okr-ok'>{esc(text.say('workspace.chooser.chosen', file=path.name))}</div>"
+        return True
+
+
+def choose_plan() -> Any:
+    """The plan every module and exercise opens, chosen once (the course map's section 5)."""
+    return _PlanChooser()
+
+
+class _ExportPanel(_Shown):
+    """M8's export: done once when shown, then kept honest. The status under it follows the plan
+    (every saved edit re-checks it), so a participant who fills T19 after Run All sees that the
+    files no longer hold the plan, and re-exports with one click."""
+
+    def __init__(self, plan: PlanFile, folder: Optional[Union[str, Path]] = None) -> None:
+        from okrlib.views import export
+
+        self._export = export
+        self.plan = plan
+        self.folder = folder
+        self.label = text.say("takeaway.status.button")
+        self.button = W.Button(description=self.label, button_style="primary")
+        self.result = W.HTML()
+        self.status = W.HTML()
+        self.button.on_click(lambda _: self.run())
+        self.widget = W.VBox([self.result, self.status, self.button])
+        plan.on_change(lambda _wb: self.refresh())
+        self.run()
+
+    def run(self) -> Any:
+        """Export the plan as it is now; the result (files, time, any PNG problem) shows above the button."""
+        written = self._export.export_all(self.plan, self.folder)
+        self.result.value = written._repr_html_()
+        self.refresh()
+        return written
+
+    def refresh(self) -> None:
+        status = self._export.last_export(self.plan, self.folder)
+        css = "okr-ok" if status.ok else "okr-bad"
+        self.status.value = f"{_STYLE}<div class='{css}'>{esc(status.message)}</div>"
+
+
+def export_panel(plan: PlanFile, folder: Optional[Union[str, Path]] = None) -> Any:
+    """M8's take-away export (Markdown, HTML, Excel, PNG into the workspace's export folder),
+    with a status that warns when the plan changed after the last export and a button to export again."""
+    return _ExportPanel(plan, folder)
+

@@ -36,7 +36,7 @@ from typing import Any, Literal, Optional
 
 from okrlib.words.resources import data_file
 
-__all__ = ["MISSING", "excel_format", "number", "quantity", "value_range", "percent", "money", "date", "table", "read_number"]
+__all__ = ["MISSING", "excel_format", "number", "quantity", "value_range", "percent", "money", "date", "timestamp", "table", "read_number"]
 
 Lang = Literal["zh", "en"]
 
@@ -179,6 +179,16 @@ def date(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def timestamp(value: Any) -> str:
+    """A moment as the course writes it, ``2027-03-31 14:05`` (to the minute, in the time zone
+    it carries: local time for ``datetime.now()``); a plain date reads as :func:`date`."""
+    if _missing(value):
+        return MISSING
+    if isinstance(value, dt.datetime):
+        return f"{value.date().isoformat()} {value.hour:02d}:{value.minute:02d}"
+    return date(value)
 
 
 def table(frame: Any, columns: Optional[Any] = None) -> Any:

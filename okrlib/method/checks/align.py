@@ -112,8 +112,8 @@ def _no_stretch(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
             yield _kr(
                 kr,
                 objective=kr.objective,
-                baseline=_number(kr.baseline),
-                target=_number(kr.target),
+                baseline=numbers.quantity(kr.baseline, kr.unit),  # the unit after its number: "3 个", "85%"
+                target=numbers.quantity(kr.target, kr.unit),
                 unit=kr.unit,
                 change=shown,
                 min_change=numbers.percent(least, digits=0),

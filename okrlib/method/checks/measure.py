@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional
 
-from okrlib.words import text
+from okrlib.words import numbers, text
 from okrlib.plan.model import KeyResult
-from okrlib.method.checks.context import _Context, _analyzer, _kr, _number, _short, rule
+from okrlib.method.checks.context import _Context, _analyzer, _kr, _short, rule
 
 # ---- 可量化性 ------------------------------------------------------------------------------
 
@@ -36,7 +36,7 @@ def _no_baseline(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         if target is None or getattr(a, "baseline", None) is not None:
             continue
         unit = kr.unit or getattr(a, "unit", None) or ""
-        yield _kr(kr, target=_number(target), unit=unit)
+        yield _kr(kr, target=numbers.quantity(target, unit), unit=unit)  # "3 个", "85%": the unit after its number
 
 
 @rule("kr-is-activity")
@@ -65,7 +65,8 @@ def _goal_outcome(ctx: _Context, kr: KeyResult) -> Optional[tuple[str, str]]:
 
     def hint(lang: str) -> str:
         def value(x: Optional[float], placeholder: str) -> str:
-            return f"{_number(x)}{pg.unit}" if x is not None else text.say(f"checker.placeholder.{placeholder}", lang)
+            # a KR sentence to copy: written as the KR reader's own suggestions are ("从300万人提升至400万人")
+            return f"{numbers.number(x)}{pg.unit}" if x is not None else text.say(f"checker.placeholder.{placeholder}", lang)
 
         return text.say("checker.outcome." + ("down" if down else "up"), lang, metric=pg.metric,
                         base=value(pg.baseline, "baseline"), goal=value(pg.target, "target"))
