@@ -131,7 +131,7 @@ def run_suite(modules: Sequence[int], rounds: int = 3) -> Results:
                 out = work / f"out-{path.name}"
                 times[i].append(_run(path, out, params, path.parent))
                 if i == 8:
-                    export_cell.append(_cell_seconds(out, "export.export_all("))
+                    export_cell.append(_cell_seconds(out, "export_panel("))
                 print(f"  round {r + 1}/{rounds} M{i}: {times[i][-1]:.2f} s (floor {floors[-1]:.2f} s)", flush=True)
     floor, course_floor = min(floors), min(course)
     for i, path in paths.items():

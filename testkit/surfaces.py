@@ -19,6 +19,7 @@ __all__ = ["violations", "notebook_violations", "codes"]
 # snake_case (two or more parts) or camelCase ASCII words
 _IDENTIFIER = re.compile(r"(?<![\w./-])(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)(?![\w/-])")
 _CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")  # a stored code (to_c, up); M.2, USD, T10-1 are names
+_RULE_ID = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}(?![\w-])")  # a checker rule's id (kr-is-activity)
 _PYTHON_VALUE = re.compile(r"^(?:True|False|None|nan|NaN|<NA>|NaT|NA|inf|-inf)$")
 _SEQUENCE_REPR = re.compile(r"^[\(\[]\s*(?:(?:'[^']*'|\"[^\"]*\"|-?[\d.]+|True|False|None)\s*,\s*)*"
                             r"(?:'[^']*'|\"[^\"]*\"|-?[\d.]+|True|False|None)?\s*,?\s*[\)\]]$")
@@ -80,6 +81,8 @@ def _problem(cell: str) -> str | None:
         return "a float with more than 3 decimals"
     if _IDENTIFIER.search(said):
         return "an identifier"
+    if _RULE_ID.search(said):
+        return "a rule id"
     return None
 
 
@@ -108,11 +111,28 @@ def _html_outputs(nb: dict) -> Iterator[tuple[int, str]]:
                 yield i, "".join(html) if isinstance(html, list) else html
 
 
+def _widget_html(nb: dict) -> Iterator[tuple[str, str]]:
+    """The HTML the notebook's widgets show (forms' tables and messages, the outputs drawn under a
+    form), from the widget state a headless run saves with the notebook."""
+    state = ((nb.get("metadata") or {}).get("widgets") or {}).get("application/vnd.jupyter.widget-state+json") or {}
+    for model_id, model in (state.get("state") or {}).items():
+        values = model.get("state") or {}
+        if isinstance(values.get("value"), str) and "<" in values["value"]:
+            yield model_id, values["value"]
+        for output in values.get("outputs") or []:
+            html = (output.get("data") or {}).get("text/html")
+            if html:
+                yield model_id, "".join(html) if isinstance(html, list) else html
+
+
 def notebook_violations(nb: dict, name: str = "") -> list[str]:
-    """``violations`` over every HTML output of an executed notebook (JSON as loaded)."""
+    """``violations`` over every HTML output of an executed notebook (JSON as loaded) and the
+    HTML of its widgets (saved widget state)."""
     out: list[str] = []
     for i, html in _html_outputs(nb):
         out += violations(html, f"{name} cell {i}")
+    for model_id, html in _widget_html(nb):
+        out += violations(html, f"{name} widget {model_id[:8]}")
     return out
 
 

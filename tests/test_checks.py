@@ -172,6 +172,8 @@ CASES: dict[str, dict[str, Any]] = {
     "cross-dept-unlisted": {"bad": lambda d: d["cross_dept"].remove(_row(d["cross_dept"], "X3")), "target": "KR1.3"},
     "cross-dept-not-agreed": {"bad": _set_row("cross_dept", "X1", agreed=False), "target": "X1"},
     "kr-no-stretch": {"bad": _set("KR1.1", target=56), "target": "KR1.1"},
+    # 55% "up" to 45%: the numbers run the other way (e.g. 缩短至 typed with 方向 提升)
+    "kr-direction-contradicts": {"bad": _set("KR1.1", target=45), "target": "KR1.1"},
     "sandbagging": {"bad": _confident_draft, "target": "O1"},
     "kr-not-measurable": {"bad": _set("KR1.1", statement="优化知识库", metric="", baseline=None, target=None), "target": "KR1.1"},
     # (a baseline stated in the sentence counts: "从 55% 提升至 75%")
@@ -320,9 +322,10 @@ def test_the_bad_plan_trips_the_pitfalls_and_the_required_rules():
     fired = {f.rule for f in report.findings}
     assert REQUIRED_RULES <= fired
     # everything but what needs a second version, cross-department rows it does not have, a To B
-    # product (it is a To C app), or an empty section (it has O and KRs)
+    # product (it is a To C app), an empty section (it has O and KRs), or numbers against their
+    # direction (its KRs have none to contradict)
     assert set(rule_table()) - fired == {"target-changed-unlogged", "cross-dept-unlisted", "cross-dept-not-agreed",
-                                         "okr-no-retention-kr", "nothing-to-check"}
+                                         "okr-no-retention-kr", "nothing-to-check", "kr-direction-contradicts"}
     assert {report.status(i) for i in ("M2-1", "M2-2", "M2-3")} == {"fail"}
     assert not report.ok and report.score < 30
     activity = {f.target: f for f in report.by_rule("kr-is-activity")}

@@ -16,23 +16,16 @@ from pathlib import Path
 import pytest
 
 import okrlib
-from okrlib.views.serve import find_chromium, running
+from okrlib.views.serve import running
+
+from testkit.browser import MARKS, launched
 from testkit.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "dashboards"
-CHROMIUM = find_chromium()
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 XSS = '<img src=x onerror="window.__pwned=1">'
 
-if CHROMIUM is None and os.environ.get("CI"):
-    raise RuntimeError("CI must run the browser tests: install Debian's chromium (apt-get install chromium)")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium at /usr/bin/chromium (Debian package chromium); "
-                                               "the browser tests need it and never download one"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +51,8 @@ def server(plans, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as b:
         yield b
-        b.close()
 
 
 class Page:

@@ -173,7 +173,10 @@ def test_instructors_see_the_analysis(tmp_path):
     course_day.run(src, out, course_day.participant(src.stem, tmp_path / "p.yaml", tmp_path, role="instructor"), tmp_path)
     text = out.read_text(encoding="utf-8")
     assert "讲师分析(仅讲师可见)" in text
-    assert cases.load("C1").instructor.expected_findings[0].rule in text
+    from okrlib.views.present import code_label
+
+    first = cases.load("C1").instructor.expected_findings[0]
+    assert code_label(first.rule, "rule") in text and first.why[:10] in text
 
 
 @pytest.mark.browser  # M8 draws the PNG with Chromium

@@ -100,3 +100,31 @@ def test_caption_is_filled_from_the_frame():
     df = pd.DataFrame({"id": ["T10-1"]})
     df.attrs["fill"] = {"score": 72.5}
     assert "总分 72.5 / 100" in present.table_html(df, "总分 {score} / 100")
+
+
+def test_checker_findings_name_their_rules_not_ids():
+    """A 规则 column reads 'KR 写成了活动', never kr-is-activity (a rule id is programmer output)."""
+    import pandas as pd
+
+    from okrlib.words.resources import data_file
+
+    assert surfaces.violations(pd.DataFrame({"规则": ["kr-is-activity"]}).to_html())
+    rules = data_file("rules")["rules"]
+    assert all({"zh", "en"} <= set(spec["name"]) for spec in rules.values())
+    df = pd.DataFrame({"rule": list(rules), "target": ["KR1.1"] * len(rules)})
+    html = present.table_html(df)
+    assert surfaces.violations(html) == []
+    assert rules["kr-is-activity"]["name"]["zh"] in html and "kr-is-activity" not in html
+
+
+def test_t02_is_headed_by_what_each_rule_asks(tmp_path):
+    import shutil
+
+    from okrlib.views import widgets
+
+    from testkit.course_day import ROOT
+
+    shutil.copy(ROOT / "docs" / "examples" / "plan.yaml", tmp_path / "plan.yaml")
+    baseline = widgets.tool("T02", widgets.open_plan(tmp_path / "plan.yaml")).parts[0]
+    assert surfaces.violations(baseline.out.value) == []
+    assert "KR 是结果而非活动" in baseline.out.value and "kr-is-activity" not in baseline.out.value

@@ -401,3 +401,49 @@ def test_the_charts_below_t14_start_from_the_plan_and_follow_each_check_in(plan_
     t14.form.fill({"key_result": "KR1.3", "date": "2027-02-01", "value": "82", "confidence": "6"})
     assert t14.form.submit()
     assert lines() == {"KR1.1", "KR1.3"} and len(panel.widget.outputs) == 2
+
+
+@pytest.mark.browser  # the export draws the PNGs with Chromium
+def test_the_export_panel_warns_after_a_later_save_and_exports_again(plan_path, tmp_path):
+    """Run All exports before the participant fills T19: the panel says the files no longer hold
+    the plan as soon as a form saves, and one click brings them up to date."""
+    plan = widgets.open_plan(plan_path)
+    panel = widgets.export_panel(plan, tmp_path / "out")
+    assert (tmp_path / "out" / "plan.html").exists()
+    assert "一致" in panel.status.value and "改过" not in panel.status.value
+    form = widgets.tool("T19", plan).form
+    form.fill({"id": "AP9", "action": "与客服部对齐解决率口径", "owner": "王敏", "due": "2027-04-20",
+               "success_measure": "口径文档双方签字"})
+    form.submit()
+    assert "AP9" in {a.id for a in okrlib.load(plan_path).action_plan}
+    assert "改过" in panel.status.value
+    panel.button.click()
+    assert "一致" in panel.status.value
+    assert "与客服部对齐解决率口径" in (tmp_path / "out" / "plan.html").read_text(encoding="utf-8")
+
+
+def test_picking_an_unscored_kr_starts_a_clean_entry(plan_path):
+    """After saving one KR's score, picking a KR with no score yet shows no score, no comment and
+    no "已保存" that belonged to the KR before."""
+    review = widgets.ReviewForm(plan_path, fields=["key_result", "score", "comment"])
+    unscored = [kr.id for kr in okrlib.load(plan_path).key_results
+                if kr.id not in {s.key_result for s in okrlib.load(plan_path).review.scores}]
+    scored_now, then = unscored[0], unscored[1]
+    review.form.inputs["key_result"].value = scored_now
+    review.form.fill({"score": "0.6", "comment": "达成六成"})
+    assert review.form.submit() and "已保存" in review.form.status.value
+    review.form.inputs["key_result"].value = then
+    assert review.form.values()["score"] == "" and review.form.values()["comment"] == ""
+    assert "已保存" not in review.form.status.value
+
+
+def test_a_new_kr_s_direction_follows_its_sentence_until_picked(plan_path):
+    """"缩短至 60 秒" is a decrease: saved as 提升, the checker would call the KR hardly a stretch."""
+    editor = widgets.OkrEditor(plan_path)
+    form = editor.key_results
+    form.new()
+    form.inputs["statement"].value = "平均等待时长从 120 秒缩短至 60 秒"
+    assert form.inputs["direction"].value == "down"
+    form.inputs["direction"].value = "maintain"  # the participant's own choice stays
+    form.inputs["statement"].value = "平均等待时长从 120 秒缩短至 50 秒"
+    assert form.inputs["direction"].value == "maintain"

@@ -68,10 +68,13 @@ def _html(text: str) -> Any:
 
 
 def _frame_html(df: Any, empty: str = "") -> str:
-    """A table for people (numbers through okrlib.words.numbers); ``empty`` (or 无) when it has no rows."""
+    """A table for people, as every table of the course reads (``present.table_html``: headers and
+    codes in words, numbers through the one formatter); ``empty`` (or 无) when it has no rows."""
     if df is None or len(df) == 0:
         return f"<p class='okr-help'>{esc(empty or text.say('ui.dashboards.none'))}</p>"
-    return numbers.table(df).to_html(index=False, escape=True, na_rep="", classes="okr-table", border=0)
+    from okrlib.views import present
+
+    return present.table_html(df, max_rows=len(df))
 
 
 def _table(rows: list[dict[str, Any]], columns: str) -> Any:

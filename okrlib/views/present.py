@@ -17,8 +17,8 @@ from okrlib.course import workspace
 from okrlib.words import labels, numbers, text
 
 __all__ = ["story", "instructor_notes", "table", "table_html", "readable", "case_table", "section", "findings",
-           "indicators", "indicators_frame", "header", "chain", "checklist", "plan_summary", "markdown", "story_markdown",
-           "instructor_markdown", "Role"]
+           "indicators", "indicators_frame", "header", "chain", "plan_summary", "markdown", "story_markdown",
+           "instructor_markdown", "code_label", "Role"]
 
 Role = Literal["participant", "instructor"]
 
@@ -83,7 +83,8 @@ def instructor_markdown(case: Any, role: str) -> Any:
     rows = []
     for e in case.instructor.expected_findings:
         state = "pending" if e.pending else ("found" if (e.rule, e.target) in found else "not_found")
-        rows.append(f"| `{e.rule}` | {e.target} | {e.why} | {text.say(f'ui.present.{state}')} |")
+        rows.append(f"| {code_label(e.rule, 'rule') if not e.pending else text.say('ui.present.pending_rule')} | {e.target} | {e.why} "
+                    f"| {text.say(f'ui.present.{state}')} |")
     head = list(text.names("ui.present.instructor_columns").values())
     lines = [f"#### {text.say('ui.present.instructor_title')}", "", case.instructor.analysis.strip(), "",
              "| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |", *rows]
@@ -132,14 +133,9 @@ def section(wb: Any, name: str, caption: str = "", *, columns: Optional[list[str
             lang: text.Lang = "zh") -> None:
     """One section of a plan as a table (``present.section(plan.workbook, "product_goals")``), its
     columns named as the plan's forms name them; the caption defaults to the section's name."""
-    from okrlib.storage.tables import frames
+    from okrlib.course.lessons import plan_section
 
-    df = frames(wb)[name]
-    if columns is not None:
-        df = df[list(columns)]
-    df = df.copy()
-    df.attrs["section"] = name
-    table(df, caption or labels.section(name, lang), max_rows=max_rows, lang=lang)
+    table(plan_section(wb, name, columns), caption or labels.section(name, lang), max_rows=max_rows, lang=lang)
 
 
 _FINDING_COLUMNS = ("rule", "severity", "target", "message", "hint")
@@ -372,6 +368,11 @@ def _code_names() -> dict[str, Mapping[str, str]]:
     return out
 
 
+def code_label(value: Any, column: str, lang: text.Lang = "zh") -> str:
+    """How a table shows ``value`` of ``column``: a code's name (``to_c`` → To C 产品), else the value."""
+    return _code_name(value, column, lang) or str(value)
+
+
 def _code_name(value: Any, column: Any, lang: text.Lang) -> Optional[str]:
     """The name of a code in ``column`` (that column's own list first), or None if it is no code."""
     if not isinstance(value, str):
@@ -381,6 +382,7 @@ def _code_name(value: Any, column: Any, lang: text.Lang) -> Optional[str]:
         if key:
             names = text.entry(key).get(value)
             if names:
+                names = names.get("name", names)  # an entry with more than its name (a rule) names itself
                 return str(names[lang])
     names = _code_names().get(value)
     return None if names is None else str(names[lang])
@@ -400,13 +402,6 @@ def chain(wb: Any, kr_id: Optional[str] = None) -> None:
 def _short(said: str, limit: int = 30) -> str:
     said = " ".join(str(said).split())
     return said if len(said) <= limit else said[: limit - 1] + "…"
-
-
-def checklist(report: Any) -> None:
-    """A check report as the coloured T10 table with each finding and its fix (okrlib.views.widgets' view)."""
-    from okrlib.views.widgets import checklist_html
-
-    _display(_html(checklist_html(report)))
 
 
 def plan_summary(wb: Any) -> None:

@@ -67,30 +67,34 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _in_widget_callback() -> bool:
-    """Whether the kernel is handling a widget event (a click, a choice) rather than running a cell."""
+def _interactive_frontend() -> bool:
+    """Whether what runs now came from a person's frontend: a widget event (a click, a choice),
+    or a cell run from a frontend that can answer ``input()`` (JupyterLab, Notebook). Headless
+    runners (papermill, nbval, Voilà's first render: nbclient) execute without stdin."""
     try:
         from IPython import get_ipython
 
         kernel = getattr(get_ipython(), "kernel", None)
         parent = kernel.get_parent() if kernel is not None and hasattr(kernel, "get_parent") else None
-        return bool(parent) and parent.get("header", {}).get("msg_type") == "comm_msg"
-    except Exception:  # no kernel at all (plain Python, tests): no frontend to capture for
+        if not parent:
+            return False
+        kind = parent.get("header", {}).get("msg_type")
+        return kind == "comm_msg" or (kind == "execute_request" and bool(parent.get("content", {}).get("allow_stdin")))
+    except Exception:  # no kernel at all (plain Python, tests)
         return False
 
 
 def show_in(out: W.Output, *objects: Any) -> None:
     """Replace what an output area shows with ``objects`` (figures, HTML, Markdown).
 
-    Two ways: while a cell runs (papermill, Voilà's first render, a cell run in
-    JupyterLab) the content is set as the widget's ``outputs`` state, because capturing with
-    ``with out:`` goes through the runner's output-widget emulation, which stalls a cell until
-    its timeout (jupyter/nbclient#312). During a widget event a real frontend is attached, and
-    capturing is what it renders best (plotly's renderer logs an error for figures that arrive
-    as widget state).
+    For a person's frontend the objects are displayed into the area (``with out:``): set as the
+    widget's ``outputs`` state instead, JupyterLab draws plotly figures outside the area, above
+    the form they belong to. Headless runners (nbclient) get the state: their emulation of a
+    captured output area can stall a cell (jupyter/nbclient#312), and the state is what they
+    save with the notebook. Without a kernel (unit tests) the state is set too.
     """
     objects = tuple(o for o in objects if o is not None)
-    if _in_widget_callback():
+    if _interactive_frontend():
         from IPython.display import display
 
         out.clear_output()
@@ -501,6 +505,9 @@ class SectionForm(_Shown):
             self._quiet = True
             self.chooser.value = None
             self._quiet = False
+            # a KR with no entry yet: what the status said of the KR shown before is not about it
+            self._clear_errors()
+            self.status.value = ""
 
     def _plan_changed(self, _wb: Workbook) -> None:
         self._refresh_choices()
@@ -723,6 +730,11 @@ class OkrEditor(_Shown):
         statement.continuous_update = True  # feedback as the participant types
         self.analysis = W.HTML(analysis_html(statement.value))
         statement.observe(lambda c: setattr(self.analysis, "value", analysis_html(c["new"] or "")), names="value")
+        # a new KR's direction follows its sentence ("缩短至" is down) while it shows the default
+        # or what the sentence said before: a direction the participant picked stays
+        self._auto_direction: Optional[str] = None
+        if "direction" in self.key_results.inputs:
+            statement.observe(self._direction_from_sentence, names="value")
         self.use_numbers = W.Button(description=text.say("ui.analysis.use_numbers"), icon="magic")
         self.use_numbers.on_click(lambda _: self.fill_from_analysis())
         self.checklist = ChecklistView(self.plan, profile=profile)
@@ -735,6 +747,19 @@ class OkrEditor(_Shown):
         panel = W.VBox([W.HTML(f"<b>{esc(text.say('ui.analysis.title'))}</b>"), self.analysis, self.use_numbers],
                        layout=W.Layout(margin="0 0 0 16px"))
         self.widget = W.VBox([self.objectives.widget, W.HBox([self.key_results.widget, panel]), self.checklist.widget])
+
+    def _direction_from_sentence(self, change: Any) -> None:
+        from okrlib.method.analyze import analyze_kr
+
+        if self.key_results.current is not None:
+            return  # a saved KR keeps its direction
+        box = self.key_results.inputs["direction"]
+        default = editing.form_values(None, "key_results").get("direction")
+        if box.value not in (default, self._auto_direction):
+            return  # picked by the participant
+        read = analyze_kr(change["new"] or "").direction
+        if read and read in [v for _, v in box.options]:
+            box.value = self._auto_direction = read
 
     def fill_from_analysis(self) -> None:
         """Copy the metric, numbers, unit and direction read from the sentence into the form's fields."""
@@ -804,6 +829,7 @@ class ReferenceBrowser(_Shown):
         import pandas as pd
 
         from okrlib.course import reference
+        from okrlib.views import present
 
         ref = reference.get(library)
         self.frame = ref.frame
@@ -812,7 +838,7 @@ class ReferenceBrowser(_Shown):
         for col in self.frame.columns:
             if isinstance(self.frame[col].dtype, pd.CategoricalDtype) and col not in ("source_status",):
                 cats = [str(c) for c in self.frame[col].cat.categories]
-                dd = W.Dropdown(options=[(text.say("ui.reference.all"), None)] + [(c, c) for c in cats], description="",
+                dd = W.Dropdown(options=[(text.say("ui.reference.all"), None)] + [(present.code_label(c, col), c) for c in cats], description="",
                                 layout=W.Layout(width="12em"))
                 dd.observe(lambda _: self.refresh(), names="value")
                 self.filters[col] = dd
@@ -820,7 +846,8 @@ class ReferenceBrowser(_Shown):
                              continuous_update=False)
         self.search.observe(lambda _: self.refresh(), names="value")
         self.out = W.HTML()
-        bar = [W.VBox([W.HTML(f"<div class='okr-label'>{esc(col)}</div>"), dd]) for col, dd in self.filters.items()]
+        bar = [W.VBox([W.HTML(f"<div class='okr-label'>{esc(present.header(self.frame, col))}</div>"), dd])
+               for col, dd in self.filters.items()]
         bar.append(W.VBox([W.HTML(f"<div class='okr-label'>{esc(text.say('ui.reference.search'))}</div>"), self.search]))
         head = W.HTML(_STYLE + f"<h4>{esc(ref.info.id)} {esc(ref.info.title)}</h4><div class='okr-help'>{esc(ref.description)}</div>")
         self.label = f"{ref.info.id} {ref.info.title}"
@@ -844,8 +871,9 @@ class ReferenceBrowser(_Shown):
         shown = df.head(self.max_rows)
         count = text.say("ui.reference.rows_shown", n=len(df), shown=len(shown)) if len(df) > len(shown) else \
             text.say("ui.reference.rows", n=len(df))
-        table = numbers.table(shown).to_html(index=False, escape=True, na_rep="", classes="okr-table", border=0)
-        self.out.value = f"<div class='okr-help'>{esc(count)}</div>" + table
+        from okrlib.views import present
+
+        self.out.value = f"<div class='okr-help'>{esc(count)}</div>" + present.table_html(shown, max_rows=self.max_rows)
 
 
 class AlignmentBaseline(_Shown):
@@ -866,9 +894,9 @@ class AlignmentBaseline(_Shown):
 
         wb = self.plan.workbook
         report = check(wb)
-        legend_words = text.entry("ui.baseline.rules")
         bad = {(f.rule, f.target) for f in report.findings}
-        head = "".join(f"<th>{esc(r)}</th>" for r in self.rules)
+        # each column is headed by what the rule asks, in the course's words (never its id)
+        head = "".join(f"<th>{esc(text.say(f'ui.baseline.rules.{r}'))}</th>" for r in self.rules)
         body = []
         for o in wb.objectives:
             ids = [o.id] + [kr.id for kr in wb.key_results if kr.objective == o.id]
@@ -879,11 +907,8 @@ class AlignmentBaseline(_Shown):
                     cells.append(f"<td class='okr-{'fail' if hit else 'pass'}'>{'✗' if hit else '✓'}</td>")
                 row = wb.get(rid)
                 body.append(f"<tr><td>{esc(editing.row_label(row))}</td>{''.join(cells)}</tr>")
-        legend = "".join(f"<li><b>{esc(r)}</b>{esc(text.say('labels.colon'))}{esc(text.say(f'ui.baseline.rules.{r}'))}</li>"
-                         for r in self.rules if r in legend_words)
         self.out.value = _STYLE + (f"<table class='okr-table'><tr><th>{esc(text.say('ui.baseline.row'))}</th>{head}</tr>"
-                                   f"{''.join(body)}</table>" if body else f"<p>{esc(text.say('ui.baseline.no_objectives'))}</p>"
-                                   ) + f"<ul class='okr-help'>{legend}</ul>"
+                                   f"{''.join(body)}</table>" if body else f"<p>{esc(text.say('ui.baseline.no_objectives'))}</p>")
 
 
 class ReviewForm(_Shown):
@@ -1045,14 +1070,14 @@ def _section_table(wb: Workbook, section: str) -> Any:
     """One section of the plan as the table below its form (escaped; numbers as everywhere)."""
     from IPython.display import HTML
 
-    from okrlib.storage.tables import frames
+    from okrlib.course.lessons import plan_section
+    from okrlib.views import present
 
-    frame = frames(wb)[section]
+    frame = plan_section(wb, section)
     title = f"<b>{esc(text.say('ui.form.table_title', section=labels.section(section)))}</b>"
     if frame.empty:
         return HTML(_STYLE + title + f"<p class='okr-help'>{esc(text.say('ui.form.table_empty', item=labels.item(section)))}</p>")
-    body = numbers.table(frame).to_html(index=False, escape=True, na_rep="", classes="okr-table", border=0)
-    return HTML(_STYLE + title + body)
+    return HTML(_STYLE + title + present.table_html(frame))
 
 
 def peer_review_form(review: Any) -> W.VBox:

@@ -156,7 +156,14 @@ def problems_from_validation_error(exc: Any, prefix: Sequence[Any] = ()) -> list
     """Translate a pydantic ``ValidationError`` into bilingual Problems, one per place."""
     found: dict[str, Problem] = {}
     for err in exc.errors(include_url=False):
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and _is_internal_loc(p))]
+        loc: list[Any] = []
+        for part in err["loc"]:
+            # a union member's tag follows the field it belongs to; "date" is also a field's name
+            # (a check-in's, an adjustment's), kept where it names one: after a row's index
+            after_field = bool(loc) and isinstance(loc[-1], str)
+            if isinstance(part, str) and _is_internal_loc(part) and (part != "date" or after_field):
+                continue
+            loc.append(part)
         path = format_path([*prefix, *loc])
         code = err["type"]
         ctx = dict(err.get("ctx") or {})

@@ -101,9 +101,10 @@ def _no_stretch(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         if kr.type != "metric" or kr.direction == "maintain":
             continue
         change = kr.target - kr.baseline
-        wrong_way = change <= 0 if kr.direction == "up" else change >= 0
+        if (change < 0 if kr.direction == "up" else change > 0):
+            continue  # the numbers run against the direction: kr-direction-contradicts says so
         relative = abs(change) / abs(kr.baseline) if kr.baseline else (math.inf if change else 0.0)
-        if wrong_way or relative < least:
+        if relative < least:
             if kr.baseline:
                 ratio = change / abs(kr.baseline)
                 shown = numbers.percent(ratio, digits=1 if abs(ratio) >= 0.01 or ratio == 0 else 2, sign=True)

@@ -39,6 +39,17 @@ def _no_baseline(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
         yield _kr(kr, target=numbers.quantity(target, unit), unit=unit)  # "3 个", "85%": the unit after its number
 
 
+@rule("kr-direction-contradicts")
+def _direction_contradicts(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
+    for kr in ctx.wb.key_results:
+        if kr.type != "metric" or kr.direction == "maintain" or kr.baseline is None or kr.target is None:
+            continue
+        if (kr.target < kr.baseline) if kr.direction == "up" else (kr.target > kr.baseline):
+            yield _kr(kr, direction=text.say(f"vocab.direction.{kr.direction}"),
+                      direction_en=text.say(f"vocab.direction.{kr.direction}", "en").lower(),
+                      baseline=numbers.quantity(kr.baseline, kr.unit), target=numbers.quantity(kr.target, kr.unit))
+
+
 @rule("kr-is-activity")
 def _is_activity(ctx: _Context) -> Iterator[tuple[str, dict[str, Any]]]:
     _, suggest = _analyzer()
