@@ -142,7 +142,9 @@ class _Tables:
             r"|(?P<cntimes>[二两三四五六七八九十])倍"
         )
         # literal-first alternatives only ("2x" spelled out per digit), so the scan runs in C
-        self.relative_pre = re.compile(_alt(list(self.relative) + list(self.tenths)) + "|倍|times|" + "|".join(f"{i}x" for i in range(10)))
+        # (and "2 x": a space between, as relative_re allows)
+        self.relative_pre = re.compile(_alt(list(self.relative) + list(self.tenths)) + "|倍|times|"
+                                       + "|".join(f"{i}x" for i in range(10)) + r"|\d\sx")
         # change/bound/maintain words, each mapped to (kind, direction)
         self.word_kind: dict[str, tuple[str, str]] = {}
         for kind_dir, langs in d["bounds"].items():
@@ -175,7 +177,7 @@ class _Tables:
         # the "x" (a digit at every place of a number would be a place to try).
         self.split_or_relative = re.compile(
             self.clause_split.pattern + "|" + _alt(list(self.relative) + list(self.tenths), start_guard=False)
-            + r"|倍|times|x(?<=\dx)"
+            + r"|倍|times|x(?<=\dx)|x(?<=\d\sx)"
         )
         # What leads a name and is no part of it: a time phrase (its 内 / 前 / 末 / 底 only after a
         # time word: 内容 / 前端 / 底层 start names), 将 / 把 / 使 (not 使用), 通过 ...
