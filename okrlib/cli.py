@@ -236,12 +236,6 @@ def _os_failure(path: Path, exc: OSError) -> NoReturn:
     _fail(EXIT_ENVIRONMENT, "cli.cannot_write", file=path, reason=exc.strerror or str(exc))
 
 
-def _write_text(path: Path, text: str) -> None:
-    from okrlib.storage.yaml_file import atomic_write
-
-    atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
-
-
 def _tables() -> Any:
     """okrlib.storage.tables, or exit 3 naming the missing part (it needs pandas and openpyxl)."""
     try:
@@ -322,7 +316,9 @@ def _cmd_export(args: argparse.Namespace, out: _Out) -> int:
         if args.to == "md":
             from okrlib.views.report import to_markdown
 
-            _write_text(target, to_markdown(wb))
+            from okrlib.storage.yaml_file import write_text
+
+            write_text(target, to_markdown(wb))
         elif args.to == "xlsx":
             _tables().to_excel(wb, target)  # atomic: a temporary file, then a rename
         else:  # csv: a directory of one file per section; --force writes into an existing one

@@ -393,20 +393,21 @@ def x2(problems: Optional[Iterable[str]], rewrite: Any = None) -> Feedback:
         zh, en = _both("exercises.X2.messages.rewrite_missing")
         fb.items.append(Item(zh, en, False))
         return fb
+    weak = False
     for sentence in texts:
         a = analyze_kr(sentence)
+        has_numbers = a.baseline is not None and a.target is not None
+        weak = weak or not (a.measurable and not a.is_activity and has_numbers)
         fb.message(*_both("exercises.X2.messages.rewrite", text=sentence))
         fb.items.append(_item("exercises.X2.messages.measurable" if a.measurable else "exercises.X2.messages.measurable_no", a.measurable))
         fb.items.append(_item("exercises.X2.messages.outcome", True) if not a.is_activity
                         else _item("exercises.X2.messages.outcome_no", False, words=_listed(a.activity_words)))
-        has_numbers = a.baseline is not None and a.target is not None
         metric = _Each((a.metric,) * 2) if a.metric else _Each(_both("exercises.X2.messages.metric_placeholder"))
         fb.items.append(_item("exercises.X2.messages.baseline" if has_numbers else "exercises.X2.messages.baseline_no", has_numbers,
                               metric=metric, baseline=numbers.quantity(a.baseline, a.unit),
                               target=numbers.quantity(a.target, a.unit)))
         fb.items.append(_item("exercises.X2.messages.user_dimension", None) if a.dimension == "user" else _item("exercises.X2.messages.other_dimension", None))
-    readings = [analyze_kr(t) for t in texts]
-    if not all(a.measurable and not a.is_activity and a.baseline is not None and a.target is not None for a in readings):
+    if weak:
         # the rewrite hint comes after a rewrite of the participant's own that is still weak
         hint_zh, hint_en = suggest_outcome(analyze_kr(s["key_result"]))
         fb.hint(_both("exercises.X2.messages.hint", hint=hint_zh)[0], _both("exercises.X2.messages.hint", hint=hint_en)[1])

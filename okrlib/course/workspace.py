@@ -85,13 +85,9 @@ def settings(where: Optional[Path] = None) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _write_text(path: Path, content: str) -> None:
-    yaml_file.atomic_write(path, lambda handle: handle.write(content.encode("utf-8")))
-
-
 def _write_settings(where: Path, values: dict[str, Any]) -> None:
     head = "# " + text.say("workspace.settings_header") + "\n"
-    _write_text(where / SETTINGS, head + yaml.safe_dump(values, allow_unicode=True, sort_keys=False))
+    yaml_file.write_text(where / SETTINGS, head + yaml.safe_dump(values, allow_unicode=True, sort_keys=False))
 
 
 def plan_path(start: Union[str, Path, None] = None) -> Path:
@@ -230,7 +226,7 @@ def sync(target: Union[str, Path], course: Optional[Path] = None) -> Sync:
     target = Path(target)
     course = course or course_root()
     target.mkdir(parents=True, exist_ok=True)
-    values = settings(target) if (target / SETTINGS).is_file() else {}
+    values = settings(target)
     copied: dict[str, str] = dict(values.get("copied") or {})
     actions: dict[str, Action] = {}
     beside: dict[str, str] = {}
@@ -255,11 +251,11 @@ def sync(target: Union[str, Path], course: Optional[Path] = None) -> Sync:
                 else:
                     action = "kept"
             if action in ("created", "restored", "updated"):
-                _write_text(dest, _dumps(fresh))
+                yaml_file.write_text(dest, _dumps(fresh))
                 copied[rel] = new_digest
             elif action == "kept" and copied.get(rel) != new_digest:
                 other = dest.with_name(text.say("workspace.updated_copy", stem=src.stem) + src.suffix)
-                _write_text(other, _dumps(fresh))
+                yaml_file.write_text(other, _dumps(fresh))
                 beside[rel] = other.name
             elif action == "unchanged":
                 copied[rel] = new_digest
@@ -267,7 +263,7 @@ def sync(target: Union[str, Path], course: Optional[Path] = None) -> Sync:
     widget_settings = target / WIDGET_SETTINGS
     if not widget_settings.exists():
         widget_settings.parent.mkdir(parents=True, exist_ok=True)
-        _write_text(widget_settings, json.dumps({"saveState": True}) + "\n")
+        yaml_file.write_text(widget_settings, json.dumps({"saveState": True}) + "\n")
     values["plan"] = values.get("plan") or DEFAULT_PLAN
     values["copied"] = copied
     _write_settings(target, values)

@@ -20,7 +20,7 @@ from okrlib.words.resources import data_file
 from okrlib.plan.model import Workbook
 from okrlib.words.problems import Problem, WorkbookError, problem
 
-__all__ = ["atomic_write", "backup_path", "dumps", "load", "loads", "parse_yaml", "save"]
+__all__ = ["atomic_write", "write_text", "backup_path", "dumps", "load", "loads", "parse_yaml", "save"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -180,6 +180,11 @@ def _emit(data: dict[str, Any]) -> str:
         indent=2,
     )
     return HEADER + body
+
+
+def write_text(path: PathLike, content: str) -> None:
+    """``content`` as UTF-8 text in ``path``, atomically (see :func:`atomic_write`)."""
+    atomic_write(path, lambda handle: handle.write(content.encode("utf-8")))
 
 
 def backup_path(path: PathLike) -> Path:

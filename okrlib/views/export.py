@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 from okrlib.course import workspace
 from okrlib.plan.model import Workbook
 from okrlib.storage.tables import ReportSheet, to_excel
-from okrlib.storage.yaml_file import atomic_write
+from okrlib.storage.yaml_file import atomic_write, write_text
 from okrlib.storage.yaml_file import load as _load_plan
 from okrlib.views import png as _png
 from okrlib.views import takeaway
@@ -540,6 +540,11 @@ class ExportStatus:
         return f"<p style='color:{colour}'><b>{html.escape(self.message)}</b></p>"
 
 
+def _export_folder(folder: Optional[PathLike]) -> Path:
+    """``folder``, or the workspace's export folder beside the plan when none is named."""
+    return Path(folder) if folder is not None else workspace.export_dir()
+
+
 def last_export(plan: Any, folder: Optional[PathLike] = None, *, name: str = "plan") -> ExportStatus:
     """The last export of ``name`` in ``folder``, and whether ``plan`` changed since.
 
@@ -549,7 +554,7 @@ def last_export(plan: Any, folder: Optional[PathLike] = None, *, name: str = "pl
     ``plan``: a Workbook, the plan file open in forms (``widgets.open_plan``) or a plan file's
     path. The plan's content is compared (:func:`plan_fingerprint`), not file times.
     """
-    out_dir = Path(folder) if folder is not None else workspace.export_dir()
+    out_dir = _export_folder(folder)
     try:
         manifest = json.loads((out_dir / _MANIFEST.format(name=name)).read_text(encoding="utf-8"))
         exported_at = dt.datetime.fromisoformat(manifest["exported_at"])
@@ -568,8 +573,7 @@ def _write_manifest(out_dir: Path, name: str, wb: Workbook, when: dt.datetime, w
         "fingerprint": plan_fingerprint(wb),
         "files": {kind: path.name for kind, path in written.items()},
     }
-    body = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
-    atomic_write(out_dir / _MANIFEST.format(name=name), lambda h: h.write(body))
+    write_text(out_dir / _MANIFEST.format(name=name), json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
 def export_all(
@@ -600,7 +604,7 @@ def export_all(
         from okrlib.method.checks import check
 
         report = check(wb, as_of=as_of)
-    out_dir = Path(folder) if folder is not None else workspace.export_dir()
+    out_dir = _export_folder(folder)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     problems: dict[str, str] = {}
@@ -626,10 +630,10 @@ def export_all(
         drawing.start()
     try:
         md = out_dir / f"{name}.md"
-        atomic_write(md, lambda h: h.write(render_markdown(doc).encode("utf-8")))
+        write_text(md, render_markdown(doc))
         written["md"] = md
         page = out_dir / f"{name}.html"
-        atomic_write(page, lambda h: h.write(render_html(doc).encode("utf-8")))
+        write_text(page, render_html(doc))
         written["html"] = page
         xlsx = out_dir / f"{name}.xlsx"
         sheets = to_sheets(doc)

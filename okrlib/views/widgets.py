@@ -25,7 +25,6 @@ the same submit path a click takes.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -597,7 +596,7 @@ class SectionForm(_Shown):
             self.plan.apply(self.section, values, self.current if self.section != "meta" else None)
         except EditError as exc:
             general = []
-            placed = self._placed(exc.by_field)
+            placed = {name: list(found) for name, found in exc.by_field.items() if found}
             for name, problems in placed.items():
                 said = "<br>".join(esc(self._message(name, p)) for p in problems)
                 if name in self.errors:
@@ -619,29 +618,6 @@ class SectionForm(_Shown):
         found = self.row_problems().get(key, []) if key is not None else []
         self.status.value = self._row_status(len(found), sum(1 for p in found if p.blocking), saved=True)
         return True
-
-    def _placed(self, by_field: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
-        """A refusal's problems by the field they are about (``""``: the row as a whole).
-
-        A field named like a type (``date``: T14's and T15's) loses its name in the plan's
-        problem paths (``adjustments[2]``, not ``adjustments[2].date``: okrlib.words.problems
-        drops type tags from pydantic's locations). A problem on the row itself then belongs to
-        the form's one such field; the model's complaint about a field whose text could not be
-        read already is dropped, as okrlib.plan.editing does for the other fields.
-        """
-        from okrlib.plan.model import SECTIONS
-        from okrlib.words import problems as _problems
-
-        out = {name: list(found) for name, found in by_field.items() if name}
-        lost = [n for n in self.inputs if getattr(_problems, "_is_internal_loc", lambda _: False)(n)]
-        row = re.compile(re.escape(".".join(SECTIONS[self.section].path)) + r"\[\d+\]$") if self.section in SECTIONS else None
-        for p in by_field.get("", []):
-            if len(lost) == 1 and row is not None and row.match(p.path or ""):
-                if lost[0] not in out:
-                    out[lost[0]] = [p]
-                continue
-            out.setdefault("", []).append(p)
-        return out
 
     def _message(self, name: str, p: Any) -> str:
         """A refusal's message under field ``name``; a number that could not be read says where its
